@@ -1,10 +1,10 @@
 """The REST API: one `api.py` per app, all calling the same services as the views."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularJSONAPIView
 
 urlpatterns = [
-    path("openapi.json", SpectacularAPIView.as_view(), name="api_openapi"),
+    path("openapi.json", SpectacularJSONAPIView.as_view(), name="api_openapi"),
     path("", include("intraprenad.accounts.api")),
     path("", include("intraprenad.policy.api")),
     path("", include("intraprenad.cases.api")),

@@ -89,13 +89,11 @@ def write_responses(serializer, *, status: int = 201) -> dict:
     }
 
 
+# A response serializer: model choices are plain strings (values listed in the field's description).
+# Several models share field names such as `kind` and `status` with different choice sets; as strings
+# they do not collide in the OpenAPI document. Request serializers keep `ChoiceField`.
+# (A comment, not a docstring: drf-spectacular would copy a docstring into every response component.)
 class ReadModelSerializer(serializers.ModelSerializer):
-    """A response serializer: model choices are plain strings (values listed in the field's description).
-
-    Several models share field names such as `kind` and `status` with different choice sets; as
-    strings they do not collide in the OpenAPI document. Request serializers keep `ChoiceField`.
-    """
-
     def build_standard_field(self, field_name, model_field):
         field_class, kwargs = super().build_standard_field(field_name, model_field)
         choices = kwargs.pop("choices", None)

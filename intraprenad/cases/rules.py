@@ -56,6 +56,15 @@ def check_paragraph_can_be_added(*, meeting_status: str) -> None:
         raise ValidationError(_("The minutes are approved; no paragraph can be added or changed."))
 
 
+def check_meeting_has_taken_place(*, meeting_date: date, today: date) -> None:
+    """A decision is recorded in the minutes of a meeting that has been held, never ahead of it."""
+    if meeting_date > today:
+        raise ValidationError(
+            _("The meeting on %(date)s has not taken place yet; its decisions can be recorded from that day.")
+            % {"date": meeting_date.isoformat()}
+        )
+
+
 def check_paragraph_fields(*, title: str, outcome: str, decision_text: str) -> None:
     if not title.strip() or not decision_text.strip():
         raise ValidationError(_("A paragraph needs a title and a decision text."))

@@ -235,6 +235,7 @@ def record_paragraph(
     if check_perm:
         require_perm(by, "cases.record_decision", meeting)
     rules.check_paragraph_can_be_added(meeting_status=meeting.status)
+    rules.check_meeting_has_taken_place(meeting_date=meeting.date, today=timezone.localdate())
     rules.check_paragraph_fields(title=title, outcome=outcome, decision_text=decision_text)
     year = meeting.date.year
     key = f"paragraph:{meeting.body_id}"

@@ -94,10 +94,19 @@ def case_detail(request, pk: int):
         "may_link_council_paragraph": has_perm(user, "cases.register_case", case),
         "answerable": {r.pk for r in case.referrals.all() if has_perm(user, "cases.record_decision", r)},
     }
-    if has_perm(user, "audit.view", case):
+    if _may_read_history(user, context["page"]):
         context["audit_events"] = audit.history(case)
         context["show_audit"] = True
     return render(request, "cases/case_detail.html", context)
+
+
+def _may_read_history(user, page: queries.CasePage) -> bool:
+    """The change log repeats titles and descriptions as registered, so where the case holds anything
+    confidential it is shown only to those who may read the confidential details."""
+    if not has_perm(user, "audit.view", page.case):
+        return False
+    has_confidential = page.case.is_confidential or any(row.document.is_confidential for row in page.documents)
+    return page.may_view_confidential or not has_confidential
 
 
 @login_required
@@ -370,6 +379,12 @@ def meeting_approve(request, pk: int):
     meeting = get_object_or_404(Meeting.objects.for_user(request.user), pk=pk)
     if not has_perm(request.user, "cases.manage_meeting", meeting):
         raise PermissionDenied
+    if meeting.status != Meeting.Status.HELD:
+        if meeting.is_public:
+            messages.error(request, _("The minutes are already approved."))
+        else:
+            messages.error(request, _("Mark the meeting as held before approving its minutes."))
+        return redirect("meeting_detail", pk=meeting.pk)
     form = forms.MinutesApprovalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -15,15 +15,15 @@ MONEY = {"max_digits": 14, "decimal_places": 2}
 
 class IntraprenadQuerySet(models.QuerySet):
     def for_user(self, user):
-        """Staff of the organisation see the intraprenader in their part of the tree; the public
-        sees those that have reached a public decision (active or ended)."""
+        """Staff of the organisation see the intraprenader in their part of the tree; everyone, the
+        public included, sees those that have reached a public decision (active or ended)."""
         units = unit_ids_for(user, "lifecycle.view_intraprenad")
         if units is EVERYWHERE:
             return self
         public = Q(status__in=[Intraprenad.Status.ACTIVE, Intraprenad.Status.ENDED])
         if not getattr(user, "is_authenticated", False):
             return self.filter(public)
-        return self.filter(Q(unit_id__in=units) | Q(board_id__in=units))
+        return self.filter(Q(unit_id__in=units) | Q(board_id__in=units) | public)
 
 
 class Intraprenad(models.Model):

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from intraprenad.accounts import audit
 from intraprenad.accounts.access import has_perm
+from intraprenad.core.forms import show_errors
 from intraprenad.documents import render as document_render
 from intraprenad.policy import parameters
 from intraprenad.policy.models import RequiredItem
@@ -137,7 +138,7 @@ def intraprenad_register_interest(request):
         try:
             intraprenad = services.register_interest(by=request.user, **form.cleaned_data)
         except ValidationError as e:
-            form.add_error(None, e)
+            show_errors(form, e)
         else:
             messages.success(request, _("The expression of interest has been registered."))
             return redirect("intraprenad_detail", pk=intraprenad.pk)
@@ -153,7 +154,7 @@ def intraprenad_start_by_board(request):
         try:
             intraprenad = services.start_by_board_initiative(by=request.user, **form.cleaned_data)
         except ValidationError as e:
-            form.add_error(None, e)
+            show_errors(form, e)
         else:
             messages.success(request, _("The intraprenad decided by the board has been registered."))
             return redirect("intraprenad_detail", pk=intraprenad.pk)
@@ -303,7 +304,7 @@ def intraprenad_withdraw(request, pk):
         try:
             services.withdraw(by=request.user, intraprenad=intraprenad, reason=form.cleaned_data["reason"])
         except ValidationError as e:
-            form.add_error(None, e)
+            show_errors(form, e)
         else:
             messages.success(request, _("The intraprenad has been withdrawn."))
             return redirect("intraprenad_detail", pk=intraprenad.pk)
@@ -374,7 +375,7 @@ def training_session_add(request, pk):
         try:
             services.add_training_session(by=request.user, programme=programme, **form.cleaned_data)
         except ValidationError as e:
-            form.add_error(None, e)
+            show_errors(form, e)
         else:
             messages.success(request, _("The session has been added."))
             return redirect("training_detail", pk=intraprenad.pk)
@@ -411,7 +412,7 @@ def training_presentation(request, pk):
         try:
             services.record_presentation(by=request.user, programme=programme, **form.cleaned_data)
         except ValidationError as e:
-            form.add_error(None, e)
+            show_errors(form, e)
         else:
             messages.success(request, _("The presentation of the business idea has been recorded."))
             return redirect("training_detail", pk=intraprenad.pk)
@@ -532,7 +533,7 @@ def application_edit(request, pk):
                 years_positive_result=form.cleaned_data["years_positive_result"],
             )
         except ValidationError as e:
-            form.add_error(None, e)
+            show_errors(form, e)
         else:
             messages.success(request, _("The application has been saved."))
             return redirect("application_edit", pk=application.pk)
@@ -597,7 +598,7 @@ def application_prepare(request, pk):
                 by=request.user, application=application, today=_today(), **form.cleaned_data
             )
         except ValidationError as e:
-            form.add_error(None, e)
+            show_errors(form, e)
         else:
             messages.success(
                 request,
@@ -625,7 +626,7 @@ def application_decide(request, pk):
         try:
             paragraph = services.decide_application(by=request.user, application=application, **form.cleaned_data)
         except ValidationError as e:
-            form.add_error(None, e)
+            show_errors(form, e)
         else:
             messages.success(request, _("The decision has been recorded as %(ref)s.") % {"ref": paragraph.reference})
             return redirect("intraprenad_detail", pk=application.intraprenad_id)
@@ -657,7 +658,7 @@ def agreement_start(request, pk):
                 by=request.user, application=application, period_start=form.cleaned_data["period_start"], today=_today()
             )
         except ValidationError as e:
-            form.add_error(None, e)
+            show_errors(form, e)
         else:
             messages.success(request, _("The agreement has been drafted. Fill in every clause."))
             return redirect("agreement_edit", pk=agreement.pk)
@@ -707,7 +708,7 @@ def agreement_edit(request, pk):
                 period_end=form.cleaned_data["period_end"],
             )
         except ValidationError as e:
-            form.add_error(None, e)
+            show_errors(form, e)
         else:
             messages.success(request, _("The agreement has been saved."))
             return redirect("agreement_detail", pk=agreement.pk)
@@ -727,7 +728,7 @@ def agreement_decide(request, pk):
         try:
             paragraph = services.decide_agreement(by=request.user, agreement=agreement, **form.cleaned_data)
         except ValidationError as e:
-            form.add_error(None, e)
+            show_errors(form, e)
         else:
             messages.success(request, _("The decision has been recorded as %(ref)s.") % {"ref": paragraph.reference})
             return redirect("agreement_detail", pk=agreement.pk)
@@ -754,7 +755,7 @@ def agreement_sign(request, pk):
         try:
             services.sign_agreement(by=request.user, agreement=agreement, **form.cleaned_data)
         except ValidationError as e:
-            form.add_error(None, e)
+            show_errors(form, e)
         else:
             messages.success(request, _("The agreement is signed and in force."))
             return redirect("intraprenad_detail", pk=agreement.intraprenad_id)
@@ -792,7 +793,7 @@ def termination_propose(request, pk):
                 by=request.user, intraprenad=intraprenad, today=_today(), **form.cleaned_data
             )
         except ValidationError as e:
-            form.add_error(None, e)
+            show_errors(form, e)
         else:
             messages.success(
                 request,
@@ -816,7 +817,7 @@ def termination_memo(request, pk):
         try:
             services.write_memo(by=request.user, case=termination.case, today=_today(), **form.cleaned_data)
         except ValidationError as e:
-            form.add_error(None, e)
+            show_errors(form, e)
         else:
             messages.success(
                 request,
@@ -845,7 +846,7 @@ def termination_decide(request, pk):
         try:
             paragraph = services.decide_termination(by=request.user, termination=termination, **form.cleaned_data)
         except ValidationError as e:
-            form.add_error(None, e)
+            show_errors(form, e)
         else:
             messages.success(request, _("The decision has been recorded as %(ref)s.") % {"ref": paragraph.reference})
             return redirect("intraprenad_detail", pk=termination.intraprenad_id)
@@ -877,8 +878,8 @@ def _file_response(content, fmt: str, case, suffix: str) -> HttpResponse:
     return response
 
 
-@login_required
 def memo_download(request, pk, fmt):
+    """Memos are public documents: anyone who may see the intraprenad may download them."""
     visible = _visible(request.user)
     memos = Memo.objects.filter(
         Q(case__application__intraprenad__in=visible)
@@ -889,7 +890,6 @@ def memo_download(request, pk, fmt):
     return _file_response(document_content.memo_content(memo), fmt, memo.case, "tjansteskrivelse")
 
 
-@login_required
 def agreement_download(request, pk, fmt):
     agreement = _get_agreement(request, pk)
     return _file_response(document_content.agreement_content(agreement), fmt, agreement.case, "overenskommelse")

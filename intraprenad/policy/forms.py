@@ -131,8 +131,14 @@ class AdoptForm(forms.Form):
         self.fields["decision"].queryset = decisions
 
 
+class RevisionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: GuidelineRevision) -> str:
+        # A new draft starts as a copy, so title and date alone do not tell it from the version it came from.
+        return f"{obj} – {obj.get_status_display()}"
+
+
 class CompareForm(forms.Form):
-    other = forms.ModelChoiceField(label=gettext_lazy("Compare with"), queryset=GuidelineRevision.objects.none())
+    other = RevisionChoiceField(label=gettext_lazy("Compare with"), queryset=GuidelineRevision.objects.none())
 
     def __init__(self, *args, revisions, **kwargs):
         super().__init__(*args, **kwargs)

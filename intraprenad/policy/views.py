@@ -39,8 +39,10 @@ def revision_detail(request, pk: int):
         queries.revision_list(request.user).select_related("adopted_by__meeting", "created_by"), pk=pk
     )
     others = queries.revision_list(request.user).exclude(pk=revision.pk)
+    based_on = others.filter(pk=revision.based_on_id).first() if revision.based_on_id else None
     context = {
         "revision": revision,
+        "based_on": based_on,
         "parameter_groups": queries.parameter_groups(revision),
         "item_lists": queries.item_lists(revision),
         "compare_form": CompareForm(revisions=others),

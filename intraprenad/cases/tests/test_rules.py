@@ -85,6 +85,19 @@ def test_paragraphs_can_only_be_added_before_the_minutes_are_approved(status, al
 
 
 @pytest.mark.parametrize(
+    ("meeting_date", "allowed"),
+    [(date(2023, 5, 7), True), (date(2023, 5, 8), True), (date(2023, 5, 9), False), (date(2024, 1, 1), False)],
+)
+def test_decisions_are_recorded_on_or_after_the_meeting_day(meeting_date, allowed):
+    # given today is 2023-05-08 / when a paragraph is recorded in a meeting on `meeting_date` / then
+    if allowed:
+        rules.check_meeting_has_taken_place(meeting_date=meeting_date, today=date(2023, 5, 8))
+    else:
+        with pytest.raises(ValidationError, match="har inte ägt rum"):
+            rules.check_meeting_has_taken_place(meeting_date=meeting_date, today=date(2023, 5, 8))
+
+
+@pytest.mark.parametrize(
     ("title", "outcome", "text", "message"),
     [
         ("", "approve", "Beslut", "rubrik"),

@@ -51,7 +51,7 @@ def case_in_board(muni, title: str = "Ansökan om intraprenad Hemvården Norr") 
 
 
 def secret_case(muni) -> Case:
-    """A confidential case about Hemvården Norr with a public document (1) and a confidential one (2), both with files."""
+    """A confidential case about Hemvården Norr: a public document (1) and a confidential one (2), both with files."""
     registrar = muni.users.registrar
     case = services.register_case(
         by=registrar,
@@ -268,6 +268,20 @@ def test_case_detail_does_not_show_confidential_details_in_the_change_log_to_tho
     assert response.status_code == 200
     assert "sjukskrivning" not in page
     assert SECRET_DESCRIPTION not in page
+    assert "case.registered" not in page
+
+
+def test_case_detail_shows_the_economist_the_change_log_of_a_case_without_confidential_content(client, muni):
+    # given
+    case = case_in_board(muni)
+    login(client, muni.users.economist)
+
+    # when
+    response = client.get(reverse("case_detail", args=[case.pk]))
+
+    # then
+    assert response.context["show_audit"]
+    assert "case.registered" in response.content.decode()
 
 
 def test_case_detail_of_a_case_that_does_not_exist_is_not_found(client, muni):
@@ -1041,7 +1055,9 @@ def test_approve_minutes_refuses_a_future_date_in_swedish(client, muni):
     # then
     meeting.refresh_from_db()
     assert response.status_code == 200
-    assert response.context["form"].errors["approved_on"] == ["Protokollet kan inte justeras med ett datum i framtiden."]
+    assert response.context["form"].errors["approved_on"] == [
+        "Protokollet kan inte justeras med ett datum i framtiden."
+    ]
     assert meeting.status == Meeting.Status.HELD
     assert not AuditEvent.objects.filter(verb="meeting.minutes_approved").exists()
 
@@ -1057,6 +1073,25 @@ def test_approved_minutes_cannot_be_approved_again(client, muni):
     # then
     assert response.redirect_chain == [(reverse("meeting_detail", args=[meeting.pk]), 302)]
     assert "Protokollet är redan justerat." in messages_of(response)
+
+
+def test_minutes_of_a_meeting_not_yet_held_cannot_be_approved(client, muni):
+    # given
+    meeting = meeting_at(muni, muni.board, Meeting.Status.PLANNED)
+    login(client, muni.users.registrar)
+
+    # when
+    response = client.post(
+        reverse("meeting_approve", args=[meeting.pk]),
+        {"approved_on": today().isoformat(), "adjusters": "Anna Ordförande"},
+        follow=True,
+    )
+
+    # then
+    meeting.refresh_from_db()
+    assert response.redirect_chain == [(reverse("meeting_detail", args=[meeting.pk]), 302)]
+    assert meeting.status == Meeting.Status.PLANNED
+    assert "Markera sammanträdet som genomfört innan protokollet justeras." in messages_of(response)
 
 
 def test_approve_minutes_is_forbidden_to_board_members(client, muni):

@@ -1167,15 +1167,27 @@ def test_agreement_downloads_as_pdf(client, muni):
     assert response["Content-Disposition"].endswith('-overenskommelse.pdf"')
 
 
-def test_agreement_download_requires_login(client, muni):
-    # given
+def test_the_public_may_download_the_agreement_of_an_active_intraprenad(client, muni):
+    # given an agreement in force: a public document
     intraprenad = intraprenad_at("active", muni)
+
+    # when an anonymous visitor downloads it
+    response = client.get(reverse("agreement_download", args=[agreement_of(intraprenad).pk, "pdf"]))
+
+    # then
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+
+
+def test_the_public_may_not_download_an_agreement_still_being_drafted(client, muni):
+    # given an intraprenad that has not reached a public decision
+    intraprenad = intraprenad_at("agreement", muni)
 
     # when
     response = client.get(reverse("agreement_download", args=[agreement_of(intraprenad).pk, "pdf"]))
 
     # then
-    assert_login_redirect(response)
+    assert response.status_code == 404
 
 
 # --- the whole walk --------------------------------------------------------------------------------

@@ -2,10 +2,12 @@
 
 from datetime import date
 
+from django.db import transaction
 from django.utils import timezone
 
 from intraprenad.accounts.models import OrgUnit
 from intraprenad.cases.models import Meeting, Paragraph
+from intraprenad.core.sequences import next_number
 from intraprenad.policy import parameters as P
 from intraprenad.policy.models import GuidelineRevision, RequiredItem
 
@@ -38,7 +40,8 @@ LJUSDAL_CLAUSES = [
 
 def adoption_paragraph(body: OrgUnit, on: date, title: str = "Riktlinjer för intraprenader") -> Paragraph:
     meeting = Meeting.objects.create(body=body, date=on, status=Meeting.Status.HELD)
-    number = Paragraph.objects.filter(body=body, year=on.year).count() + 1
+    with transaction.atomic():  # the body's § sequence, as cases.services.record_paragraph numbers it
+        number = next_number(key=f"paragraph:{body.pk}", year=on.year)
     return Paragraph.objects.create(
         meeting=meeting,
         body=body,
