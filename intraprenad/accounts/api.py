@@ -10,6 +10,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, permissions, serializers
 from rest_framework.permissions import IsAuthenticated
@@ -39,10 +40,47 @@ class ServiceErrorsMixin:
         return super().handle_exception(exc)
 
 
-class ServiceAPIView(ServiceErrorsMixin, generics.GenericAPIView):
-    """A write endpoint: authenticated users only (anonymous -> 401); the service checks the permission."""
+def denied_message(perm: str) -> str:
+    return _("You do not have permission to do this (%(perm)s).") % {"perm": perm}
 
-    permission_classes = [IsAuthenticated]
+
+def require_anywhere(user, perm: str) -> None:
+    """403 (before the body is read) unless `user` holds `perm` on some unit; the service checks the scope."""
+    if not has_perm(user, perm):
+        raise exceptions.PermissionDenied(denied_message(perm))
+
+
+class HoldsStepPermission(permissions.BasePermission):
+    """A write endpoint's `required_perm`, checked before the request body is read: the user must hold it
+    somewhere to use the endpoint at all, and on the object once the view has fetched it (the view calls
+    `checked(obj)`). The service checks again; this only makes a refusal come before validation (403, not 400).
+    """
+
+    def has_permission(self, request, view) -> bool:
+        perm = getattr(view, "required_perm", None)
+        if perm is None:
+            return True
+        self.message = denied_message(perm)
+        return has_perm(request.user, perm)
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        perm = getattr(view, "required_perm", None)
+        if perm is None:
+            return True
+        self.message = denied_message(perm)
+        return has_perm(request.user, perm, obj)
+
+
+class ServiceAPIView(ServiceErrorsMixin, generics.GenericAPIView):
+    # A write endpoint calling one service: anonymous -> 401; without `required_perm` -> 403 before the body
+    # is validated; the service then checks the permission on the object again and applies its rules.
+    permission_classes = [IsAuthenticated, HoldsStepPermission]
+    required_perm: str | None = None
+
+    def checked(self, obj):
+        """`obj`, once the user is known to hold `required_perm` on it (else 403)."""
+        self.check_object_permissions(self.request, obj)
+        return obj
 
 
 class HoldsPermission(permissions.BasePermission):

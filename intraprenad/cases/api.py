@@ -18,6 +18,7 @@ from intraprenad.accounts.api import (
     ServiceAPIView,
     ServiceErrorsMixin,
     read_responses,
+    require_anywhere,
     write_responses,
 )
 from intraprenad.accounts.models import OrgUnit
@@ -200,6 +201,7 @@ class CaseListCreate(ServiceErrorsMixin, generics.ListAPIView):
         return Case.objects.for_user(self.request.user).select_related("org_unit")
 
     def post(self, request):
+        require_anywhere(request.user, "cases.register_case")
         form = RegisterCaseSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         case = services.register_case(by=request.user, **form.validated_data)
@@ -230,6 +232,7 @@ class CaseDetail(generics.RetrieveAPIView):
     )
 )
 class DocumentRegister(ServiceAPIView):
+    required_perm = "cases.register_document"
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     serializer_class = RegisterDocumentSerializer
 
@@ -237,7 +240,7 @@ class DocumentRegister(ServiceAPIView):
         return Case.objects.for_user(self.request.user)
 
     def post(self, request, pk: int):
-        case = get_object_or_404(self.get_queryset(), pk=pk)
+        case = self.checked(get_object_or_404(self.get_queryset(), pk=pk))
         form = RegisterDocumentSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = dict(form.validated_data)

@@ -21,6 +21,7 @@ from intraprenad.accounts.api import (
     ServiceAPIView,
     ServiceErrorsMixin,
     read_responses,
+    require_anywhere,
     write_responses,
 )
 from intraprenad.accounts.models import OrgUnit
@@ -541,6 +542,7 @@ class IntraprenadListCreate(ServiceErrorsMixin, generics.ListAPIView):
         return visible_intraprenader(self.request.user)
 
     def post(self, request):
+        require_anywhere(request.user, "lifecycle.register_interest")
         intraprenad = services.register_interest(by=request.user, **_valid(request, RegisterInterestSerializer))
         return _respond(request, IntraprenadDetailSerializer, intraprenad)
 
@@ -583,6 +585,8 @@ class IntraprenadDetail(generics.RetrieveAPIView):
     IntraprenadDetailSerializer,
 )
 class BoardInitiative(ServiceAPIView):
+    required_perm = "lifecycle.prepare_case"
+
     def post(self, request):
         data = _valid(request, BoardInitiativeSerializer)
         intraprenad = services.start_by_board_initiative(by=request.user, **data)
@@ -591,24 +595,30 @@ class BoardInitiative(ServiceAPIView):
 
 @_post("intraprenader_withdraw", "Withdraw", WithdrawSerializer, IntraprenadSerializer, 200)
 class Withdraw(ServiceAPIView):
+    required_perm = "lifecycle.withdraw"
+
     def post(self, request, pk: int):
-        intraprenad = _intraprenad(request, pk)
+        intraprenad = self.checked(_intraprenad(request, pk))
         intraprenad = services.withdraw(by=request.user, intraprenad=intraprenad, **_valid(request, WithdrawSerializer))
         return _respond(request, IntraprenadSerializer, intraprenad, status.HTTP_200_OK)
 
 
 @_post("training_offer", "Offer the training programme", None, TrainingProgrammeSerializer)
 class TrainingOffer(ServiceAPIView):
+    required_perm = "lifecycle.manage_training"
+
     def post(self, request, pk: int):
-        intraprenad = _intraprenad(request, pk)
+        intraprenad = self.checked(_intraprenad(request, pk))
         programme = services.offer_training(by=request.user, intraprenad=intraprenad, today=_today())
         return _respond(request, TrainingProgrammeSerializer, programme)
 
 
 @_post("training_sessions_add", "Add a training session", TrainingSessionRequestSerializer, TrainingSessionSerializer)
 class TrainingSessionAdd(ServiceAPIView):
+    required_perm = "lifecycle.manage_training"
+
     def post(self, request, pk: int):
-        programme = _programme(request, pk)
+        programme = self.checked(_programme(request, pk))
         data = _valid(request, TrainingSessionRequestSerializer)
         session = services.add_training_session(by=request.user, programme=programme, **data)
         return _respond(request, TrainingSessionSerializer, session)
@@ -622,8 +632,10 @@ class TrainingSessionAdd(ServiceAPIView):
     200,
 )
 class TrainingAttendance(ServiceAPIView):
+    required_perm = "lifecycle.manage_training"
+
     def post(self, request, pk: int, session_pk: int):
-        session = get_object_or_404(TrainingSession, programme=_programme(request, pk), pk=session_pk)
+        session = get_object_or_404(TrainingSession, programme=self.checked(_programme(request, pk)), pk=session_pk)
         data = _valid(request, AttendanceSerializer)
         session = services.record_attendance(by=request.user, session=session, **data)
         return _respond(request, TrainingSessionSerializer, session, status.HTTP_200_OK)
@@ -637,8 +649,10 @@ class TrainingAttendance(ServiceAPIView):
     200,
 )
 class TrainingPresentation(ServiceAPIView):
+    required_perm = "lifecycle.record_presentation"
+
     def post(self, request, pk: int):
-        programme = _programme(request, pk)
+        programme = self.checked(_programme(request, pk))
         data = _valid(request, PresentationSerializer)
         programme = services.record_presentation(by=request.user, programme=programme, **data)
         return _respond(request, TrainingProgrammeSerializer, programme, status.HTTP_200_OK)
@@ -646,15 +660,21 @@ class TrainingPresentation(ServiceAPIView):
 
 @_post("training_complete", "Complete the training", None, TrainingProgrammeSerializer, 200)
 class TrainingComplete(ServiceAPIView):
+    required_perm = "lifecycle.manage_training"
+
     def post(self, request, pk: int):
-        programme = services.complete_training(by=request.user, programme=_programme(request, pk), today=_today())
+        programme = services.complete_training(
+            by=request.user, programme=self.checked(_programme(request, pk)), today=_today()
+        )
         return _respond(request, TrainingProgrammeSerializer, programme, status.HTTP_200_OK)
 
 
 @_post("applications_start", "Start the application", None, ApplicationSerializer)
 class ApplicationStart(ServiceAPIView):
+    required_perm = "lifecycle.edit_application"
+
     def post(self, request, pk: int):
-        intraprenad = _intraprenad(request, pk)
+        intraprenad = self.checked(_intraprenad(request, pk))
         application = services.start_application(by=request.user, intraprenad=intraprenad, today=_today())
         return _respond(request, ApplicationSerializer, application)
 
@@ -667,8 +687,10 @@ class ApplicationStart(ServiceAPIView):
     200,
 )
 class ApplicationUpdate(ServiceAPIView):
+    required_perm = "lifecycle.edit_application"
+
     def post(self, request, pk: int):
-        application = _application(request, pk)
+        application = self.checked(_application(request, pk))
         data = _valid(request, ApplicationUpdateSerializer)
         application = services.update_application(by=request.user, application=application, **data)
         return _respond(request, ApplicationSerializer, application, status.HTTP_200_OK)
@@ -676,8 +698,10 @@ class ApplicationUpdate(ServiceAPIView):
 
 @_post("applications_budget", "Replace the application's budget lines", BudgetSerializer, ApplicationSerializer, 200)
 class ApplicationBudget(ServiceAPIView):
+    required_perm = "lifecycle.edit_application"
+
     def post(self, request, pk: int):
-        application = _application(request, pk)
+        application = self.checked(_application(request, pk))
         lines = [dict(line) for line in _valid(request, BudgetSerializer)["lines"]]
         application = services.set_budget_lines(by=request.user, application=application, lines=lines)
         return _respond(request, ApplicationSerializer, application, status.HTTP_200_OK)
@@ -685,9 +709,11 @@ class ApplicationBudget(ServiceAPIView):
 
 @_post("applications_submit", "Submit the application", None, ApplicationSerializer, 200)
 class ApplicationSubmit(ServiceAPIView):
+    required_perm = "lifecycle.submit_application"
+
     def post(self, request, pk: int):
         application = services.submit_application(
-            by=request.user, application=_application(request, pk), today=_today()
+            by=request.user, application=self.checked(_application(request, pk)), today=_today()
         )
         return _respond(request, ApplicationSerializer, application, status.HTTP_200_OK)
 
@@ -699,8 +725,10 @@ class ApplicationSubmit(ServiceAPIView):
     MemoSerializer,
 )
 class ApplicationPrepare(ServiceAPIView):
+    required_perm = "lifecycle.prepare_case"
+
     def post(self, request, pk: int):
-        application = _application(request, pk)
+        application = self.checked(_application(request, pk))
         data = _valid(request, MemoRequestSerializer)
         memo = services.prepare_application(by=request.user, application=application, today=_today(), **data)
         return _respond(request, MemoSerializer, memo)
@@ -708,8 +736,10 @@ class ApplicationPrepare(ServiceAPIView):
 
 @_post("applications_decide", "Decide on the application", DecisionRequestSerializer, DecisionSerializer)
 class ApplicationDecide(ServiceAPIView):
+    required_perm = "lifecycle.decide"
+
     def post(self, request, pk: int):
-        application = _application(request, pk)
+        application = self.checked(_application(request, pk))
         data = _valid(request, DecisionRequestSerializer)
         paragraph = services.decide_application(by=request.user, application=application, **data)
         return _respond(request, DecisionSerializer, paragraph)
@@ -722,8 +752,10 @@ class ApplicationDecide(ServiceAPIView):
     AgreementSerializer,
 )
 class AgreementStart(ServiceAPIView):
+    required_perm = "lifecycle.edit_agreement"
+
     def post(self, request, pk: int):
-        application = _application(request, pk)
+        application = self.checked(_application(request, pk))
         data = _valid(request, AgreementStartSerializer)
         agreement = services.start_agreement(by=request.user, application=application, today=_today(), **data)
         return _respond(request, AgreementSerializer, agreement)
@@ -737,8 +769,10 @@ class AgreementStart(ServiceAPIView):
     200,
 )
 class AgreementUpdate(ServiceAPIView):
+    required_perm = "lifecycle.edit_agreement"
+
     def post(self, request, pk: int):
-        agreement = _agreement(request, pk)
+        agreement = self.checked(_agreement(request, pk))
         data = _valid(request, AgreementUpdateSerializer)
         agreement = services.update_agreement(by=request.user, agreement=agreement, **data)
         return _respond(request, AgreementSerializer, agreement, status.HTTP_200_OK)
@@ -746,8 +780,10 @@ class AgreementUpdate(ServiceAPIView):
 
 @_post("agreements_decide", "Decide on the agreement", AgreementDecisionRequestSerializer, DecisionSerializer)
 class AgreementDecide(ServiceAPIView):
+    required_perm = "lifecycle.decide"
+
     def post(self, request, pk: int):
-        agreement = _agreement(request, pk)
+        agreement = self.checked(_agreement(request, pk))
         data = _valid(request, AgreementDecisionRequestSerializer)
         paragraph = services.decide_agreement(by=request.user, agreement=agreement, **data)
         return _respond(request, DecisionSerializer, paragraph)
@@ -755,23 +791,31 @@ class AgreementDecide(ServiceAPIView):
 
 @_post("agreements_sign", "Sign the decided agreement", SignSerializer, AgreementSerializer, 200)
 class AgreementSign(ServiceAPIView):
+    required_perm = "lifecycle.sign_agreement"
+
     def post(self, request, pk: int):
-        agreement = _agreement(request, pk)
+        agreement = self.checked(_agreement(request, pk))
         agreement = services.sign_agreement(by=request.user, agreement=agreement, **_valid(request, SignSerializer))
         return _respond(request, AgreementSerializer, agreement, status.HTTP_200_OK)
 
 
 @_post("agreements_renew", "Start the renewal of a signed agreement", None, AgreementSerializer)
 class AgreementRenew(ServiceAPIView):
+    required_perm = "lifecycle.edit_agreement"
+
     def post(self, request, pk: int):
-        renewal = services.start_renewal(by=request.user, agreement=_agreement(request, pk), today=_today())
+        renewal = services.start_renewal(
+            by=request.user, agreement=self.checked(_agreement(request, pk)), today=_today()
+        )
         return _respond(request, AgreementSerializer, renewal)
 
 
 @_post("terminations_propose", "Propose ending the intraprenad", TerminationRequestSerializer, TerminationSerializer)
 class TerminationPropose(ServiceAPIView):
+    required_perm = "lifecycle.propose_termination"
+
     def post(self, request, pk: int):
-        intraprenad = _intraprenad(request, pk)
+        intraprenad = self.checked(_intraprenad(request, pk))
         data = _valid(request, TerminationRequestSerializer)
         termination = services.propose_termination(by=request.user, intraprenad=intraprenad, today=_today(), **data)
         return _respond(request, TerminationSerializer, termination)
@@ -784,8 +828,10 @@ class TerminationPropose(ServiceAPIView):
     MemoSerializer,
 )
 class TerminationMemo(ServiceAPIView):
+    required_perm = "lifecycle.prepare_case"
+
     def post(self, request, pk: int):
-        termination = _termination(request, pk)
+        termination = self.checked(_termination(request, pk))
         data = _valid(request, TitledMemoRequestSerializer)
         memo = services.write_memo(by=request.user, case=termination.case, today=_today(), **data)
         return _respond(request, MemoSerializer, memo)
@@ -793,8 +839,10 @@ class TerminationMemo(ServiceAPIView):
 
 @_post("terminations_decide", "Decide on the termination", DecisionRequestSerializer, DecisionSerializer)
 class TerminationDecide(ServiceAPIView):
+    required_perm = "lifecycle.decide"
+
     def post(self, request, pk: int):
-        termination = _termination(request, pk)
+        termination = self.checked(_termination(request, pk))
         data = _valid(request, DecisionRequestSerializer)
         paragraph = services.decide_termination(by=request.user, termination=termination, **data)
         return _respond(request, DecisionSerializer, paragraph)

@@ -144,6 +144,7 @@ class RevisionImportSerializer(serializers.Serializer):
     )
 )
 class RevisionImport(ServiceAPIView):
+    required_perm = "policy.change_revision"
     parser_classes = [PlainTextParser, JSONParser]
 
     def post(self, request):
