@@ -56,6 +56,11 @@ def check_paragraph_can_be_added(*, meeting_status: str) -> None:
         raise ValidationError(_("The minutes are approved; no paragraph can be added or changed."))
 
 
+def check_registration_date(*, registered_on: date, today: date) -> None:
+    if registered_on > today:
+        raise ValidationError(_("A case cannot be registered on a day in the future."))
+
+
 def check_meeting_has_taken_place(*, meeting_date: date, today: date) -> None:
     """A decision is recorded in the minutes of a meeting that has been held, never ahead of it."""
     if meeting_date > today:

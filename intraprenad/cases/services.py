@@ -1,7 +1,7 @@
 """Writes to the case register, meetings and decisions. Every function is one audited change."""
 
 import hashlib
-from datetime import date
+from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -30,10 +30,13 @@ def register_case(
     public_title: str = "",
     year: int | None = None,
     number: int | None = None,
+    registered_on: date | None = None,
     check_perm: bool = True,
 ) -> Case:
     """Open a case in the body's series with the next gapless number of the year.
 
+    `registered_on` is the day of registration when the caller passes its `today` (the lifecycle steps) or
+    registers a historical case; it cannot be in the future, and the year defaults to its year.
     `number` is only for registering a historical case with a known number (e.g. importing
     `KS 2023-00258`); it must be above every number used so far, and the sequence moves past it.
     `check_perm=False` is for callers that already checked a stronger permission (a lifecycle step).
@@ -44,6 +47,9 @@ def register_case(
         series=org_unit.case_series, title=title, is_confidential=is_confidential, public_title=public_title
     )
     now = timezone.now()
+    if registered_on is not None and registered_on != timezone.localdate(now):
+        rules.check_registration_date(registered_on=registered_on, today=timezone.localdate(now))
+        now = timezone.make_aware(datetime.combine(registered_on, time.min))
     year = year or timezone.localdate(now).year
     if number is None:
         number = next_number(key=f"case:{org_unit.case_series}", year=year)
@@ -75,7 +81,7 @@ def _claim_number(*, key: str, year: int, number: int) -> None:
     from intraprenad.core.models import Counter
 
     Counter.objects.bulk_create([Counter(key=key, year=year, value=0)], ignore_conflicts=True)
-    counter = Counter.objects.select_for_update().get(key=key, year=year)
+    counter = Counter.objects.select_for_update(of=("self",)).get(key=key, year=year)
     if number <= counter.value:
         raise ValidationError(
             _("Number %(number)s is already used in series %(key)s %(year)s.")
@@ -110,7 +116,7 @@ def register_document(
     check_perm: bool = True,
 ) -> Document:
     """Register a document in a case with the next document number of that case."""
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
     if check_perm:
         require_perm(by, "cases.register_document", case)
     rules.check_document_fields(
@@ -231,7 +237,7 @@ def record_paragraph(
 
     `number` is only for recording a historical paragraph with a known number (e.g. KF § 49).
     """
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
     if check_perm:
         require_perm(by, "cases.record_decision", meeting)
     rules.check_paragraph_can_be_added(meeting_status=meeting.status)
@@ -269,7 +275,7 @@ def record_paragraph(
 @transaction.atomic
 def hold_meeting(*, by, meeting: Meeting) -> Meeting:
     """Mark a planned meeting as held; paragraphs can still be recorded until the minutes are approved."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
     require_perm(by, "cases.manage_meeting", meeting)
     rules.check_meeting_transition(meeting.status, Meeting.Status.HELD)
     rules.check_meeting_can_be_held(meeting_date=meeting.date, today=timezone.localdate())
@@ -282,7 +288,7 @@ def hold_meeting(*, by, meeting: Meeting) -> Meeting:
 @transaction.atomic
 def approve_minutes(*, by, meeting: Meeting, approved_on: date, adjusters: str) -> Meeting:
     """Adjust (justera) the minutes: from now on they are public and cannot change."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
     require_perm(by, "cases.manage_meeting", meeting)
     rules.check_meeting_transition(meeting.status, Meeting.Status.MINUTES_APPROVED)
     rules.check_minutes_approval(
@@ -315,7 +321,9 @@ def register_motion(
     """Register a motion filed with the council, as a case of its own with the motion as document 1."""
     require_perm(by, "cases.register_case", _Scope(council))
     rules.check_motion_fields(council_kind=council.kind, movers=movers, text=text)
-    case = register_case(by=by, org_unit=council, title=title, kind=Case.Kind.MOTION, year=filed_on.year, number=number)
+    case = register_case(
+        by=by, org_unit=council, title=title, kind=Case.Kind.MOTION, registered_on=filed_on, number=number
+    )
     motion = Motion.objects.create(case=case, movers=movers, filed_on=filed_on, text=text)
     register_document(
         by=by, case=case, kind="motion", direction="in", description=title, document_date=filed_on, counterpart=movers
@@ -327,7 +335,7 @@ def register_motion(
 @transaction.atomic
 def link_council_paragraph(*, by, motion: Motion, paragraph: Paragraph) -> Motion:
     """Record the council paragraph (e.g. KF § 49) at which the motion was filed."""
-    motion = Motion.objects.select_for_update().select_related("case").get(pk=motion.pk)
+    motion = Motion.objects.select_for_update(of=("self",)).select_related("case").get(pk=motion.pk)
     require_perm(by, "cases.register_case", motion)
     if paragraph.case_id != motion.case_id or paragraph.body.kind != OrgUnit.Kind.COUNCIL:
         raise ValidationError(_("Choose a paragraph of the municipal council in the motion's case."))
@@ -352,7 +360,7 @@ def refer_case(
     *, by, case: Case, decision: Paragraph, to_bodies: list[OrgUnit], due_on: date | None = None
 ) -> list[Referral]:
     """Refer a case to boards for a statement, by a recorded referral decision (e.g. KSAU § 103)."""
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
     decision = Paragraph.objects.select_related("meeting").get(pk=decision.pk)
     require_perm(by, "cases.refer_case", decision)
     rules.check_referral(
@@ -382,7 +390,7 @@ def refer_case(
 @transaction.atomic
 def answer_referral(*, by, referral: Referral, answer: Paragraph) -> Referral:
     """Record the referred body's statement decision as the answer to a referral."""
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    referral = Referral.objects.select_for_update(of=("self",)).get(pk=referral.pk)
     require_perm(by, "cases.record_decision", referral)
     rules.check_referral_answer(
         status=referral.status,
@@ -401,7 +409,7 @@ def answer_referral(*, by, referral: Referral, answer: Paragraph) -> Referral:
 @transaction.atomic
 def close_case(*, by, case: Case) -> Case:
     """Close (avsluta) a case; it stays in the register with all its documents."""
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
     require_perm(by, "cases.register_case", case)
     rules.check_case_can_close(
         status=case.status,

@@ -136,7 +136,11 @@ def _approve(u, meeting, on=None):
 def _guidelines(o: NS, u: NS) -> None:
     # The Ljusdal guidelines, adopted municipality-wide by the council.
     case = cases.register_case(
-        by=u.registrar, org_unit=o.kf, title="Riktlinjer för intraprenader", kind=Case.Kind.GUIDELINES, year=2007
+        by=u.registrar,
+        org_unit=o.kf,
+        title="Riktlinjer för intraprenader",
+        kind=Case.Kind.GUIDELINES,
+        registered_on=date(2007, 5, 2),
     )
     meeting = _meeting(u, o.kf, date(2007, 6, 18))
     decision = cases.record_paragraph(
@@ -335,7 +339,7 @@ def _home_care(o: NS, u: NS) -> None:
         org_unit=o.sn,
         title="Initiativärende intraprenad inom hemvården, vård och omsorg",
         kind=Case.Kind.INITIATIVE,
-        year=2021,
+        registered_on=date(2021, 3, 10),
     )
     sn = _meeting(u, o.sn, date(2021, 3, 25))
     initiative = cases.record_paragraph(

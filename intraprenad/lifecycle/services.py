@@ -65,7 +65,7 @@ def _board_of(unit: OrgUnit) -> OrgUnit:
 
 
 def _lock_intraprenad(intraprenad: Intraprenad) -> Intraprenad:
-    return Intraprenad.objects.select_for_update().select_related("unit", "board").get(pk=intraprenad.pk)
+    return Intraprenad.objects.select_for_update(of=("self",)).select_related("unit", "board").get(pk=intraprenad.pk)
 
 
 def _move(intraprenad: Intraprenad, target: str) -> str:
@@ -122,7 +122,7 @@ def register_interest(
     """A unit's expression of interest: the start of a staff-initiated intraprenad."""
     require_perm(by, "lifecycle.register_interest", _UnitScope(unit))
     _check_interest_fields(unit=unit, contact_name=contact_name, staff_count=staff_count, motivation=motivation)
-    OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    OrgUnit.objects.select_for_update(of=("self",)).get(pk=unit.pk)
     _check_open_for_new(unit)
     board = _board_of(unit)
     intraprenad = Intraprenad.objects.create(
@@ -173,7 +173,7 @@ def start_by_board_initiative(
         )
     if Decimal(one_time_frame_increase) < 0:
         raise ValidationError(_("The one-time frame increase cannot be negative."))
-    OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    OrgUnit.objects.select_for_update(of=("self",)).get(pk=unit.pk)
     _check_open_for_new(unit)
     intraprenad = Intraprenad.objects.create(
         name=unit.name,
@@ -232,7 +232,9 @@ def offer_training(*, by, intraprenad: Intraprenad, today: date) -> TrainingProg
 
 def _lock_programme(programme: TrainingProgramme) -> TrainingProgramme:
     programme = (
-        TrainingProgramme.objects.select_for_update().select_related("intraprenad", "revision").get(pk=programme.pk)
+        TrainingProgramme.objects.select_for_update(of=("self",))
+        .select_related("intraprenad", "revision")
+        .get(pk=programme.pk)
     )
     return programme
 
@@ -275,7 +277,7 @@ def add_training_session(
 @transaction.atomic
 def record_attendance(*, by, session: TrainingSession, attendees: int) -> TrainingSession:
     """Record how many attended a session."""
-    session = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    session = TrainingSession.objects.select_for_update(of=("self",)).get(pk=session.pk)
     programme = _lock_programme(session.programme)
     require_perm(by, "lifecycle.manage_training", programme)
     _check_programme_open(programme)
@@ -376,7 +378,7 @@ def start_application(*, by, intraprenad: Intraprenad, today: date) -> Applicati
 
 def _lock_application(application: Application) -> Application:
     return (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("intraprenad", "intraprenad__unit", "intraprenad__board", "revision", "case")
         .get(pk=application.pk)
     )
@@ -490,7 +492,7 @@ def submit_application(*, by, application: Application, today: date) -> Applicat
         title=title,
         kind=Case.Kind.APPLICATION,
         subject_unit=intraprenad.unit,
-        year=today.year,
+        registered_on=today,
         check_perm=False,
     )
     case_services.register_document(
@@ -526,7 +528,7 @@ def withdraw(*, by, intraprenad: Intraprenad, reason: str) -> Intraprenad:
     if not reason.strip():
         raise ValidationError(_("Give the reason for the withdrawal."))
     withdrawn_applications = []
-    for application in Application.objects.select_for_update().filter(
+    for application in Application.objects.select_for_update(of=("self",)).filter(
         intraprenad=intraprenad, status__in=rules.OPEN_APPLICATION_STATUSES
     ):
         rules.check_transition(rules.APPLICATION_TRANSITIONS, application.status, A.WITHDRAWN)
@@ -571,7 +573,7 @@ def write_memo(
     from intraprenad.documents.render import render_pdf
     from intraprenad.lifecycle.document_content import memo_content
 
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
     require_perm(by, "lifecycle.prepare_case", case)
     problems = []
     if case.status != Case.Status.OPEN:
@@ -661,7 +663,7 @@ def prepare_application(
 
 
 def _lock_meeting_for(meeting: Meeting, intraprenad: Intraprenad) -> Meeting:
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
     rules.check_meeting_for_decision(
         meeting_body_id=meeting.body_id, board_id=intraprenad.board_id, meeting_status=meeting.status
     )
@@ -720,7 +722,7 @@ def _agreement_case(*, by, intraprenad: Intraprenad, title: str, today: date) ->
         title=title,
         kind=Case.Kind.AGREEMENT,
         subject_unit=intraprenad.unit,
-        year=today.year,
+        registered_on=today,
         check_perm=False,
     )
 
@@ -768,7 +770,7 @@ def start_agreement(*, by, application: Application, period_start: date, today: 
 
 def _lock_agreement(agreement: Agreement) -> Agreement:
     return (
-        Agreement.objects.select_for_update()
+        Agreement.objects.select_for_update(of=("self",))
         .select_related("intraprenad", "intraprenad__unit", "intraprenad__board", "revision", "case", "decision")
         .get(pk=agreement.pk)
     )
@@ -885,7 +887,7 @@ def sign_agreement(
     changes = {"status": [G.DECIDED, G.SIGNED], "signed_on": signed_on}
     if agreement.renewal_of_id:
         _check_intraprenad_status(intraprenad, I.ACTIVE)
-        renewed = Agreement.objects.select_for_update().get(pk=agreement.renewal_of_id)
+        renewed = Agreement.objects.select_for_update(of=("self",)).get(pk=agreement.renewal_of_id)
         rules.check_transition(rules.AGREEMENT_TRANSITIONS, renewed.status, G.REPLACED)
         renewed.status = G.REPLACED
         renewed.save(update_fields=["status"])
@@ -982,7 +984,7 @@ def propose_termination(
         title=f"Upphävande av intraprenad – {intraprenad.name}",
         kind=Case.Kind.TERMINATION,
         subject_unit=intraprenad.unit,
-        year=today.year,
+        registered_on=today,
         check_perm=False,
     )
     termination = Termination.objects.create(
@@ -1010,7 +1012,9 @@ def decide_termination(
     *, by, termination: Termination, meeting: Meeting, outcome: str, decision_text: str, reasons: str = ""
 ) -> Paragraph:
     """The board ends the intraprenad (folding the unit back into the administration) or rejects the proposal."""
-    termination = Termination.objects.select_for_update().select_related("case", "intraprenad").get(pk=termination.pk)
+    termination = (
+        Termination.objects.select_for_update(of=("self",)).select_related("case", "intraprenad").get(pk=termination.pk)
+    )
     require_perm(by, "lifecycle.decide", termination)
     rules.check_decision(outcome=outcome, decision_text=decision_text, reasons=reasons)
     target = T.DECIDED if outcome == "approve" else T.REJECTED
@@ -1037,7 +1041,7 @@ def decide_termination(
     termination.save(update_fields=["status", "decision"])
     changes = {"status": [T.PROPOSED, target], "decision": paragraph.reference, "reasons": reasons}
     if target == T.DECIDED:
-        agreement = Agreement.objects.select_for_update().get(pk=termination.agreement_id)
+        agreement = Agreement.objects.select_for_update(of=("self",)).get(pk=termination.agreement_id)
         rules.check_transition(rules.AGREEMENT_TRANSITIONS, agreement.status, G.TERMINATED)
         agreement.status = G.TERMINATED
         agreement.save(update_fields=["status"])

@@ -280,3 +280,15 @@ def test_meeting_cannot_be_held_before_its_date(meeting_date, allowed):
     else:
         with pytest.raises(ValidationError):
             rules.check_meeting_can_be_held(meeting_date=meeting_date, today=date(2023, 6, 1))
+
+
+@pytest.mark.parametrize(
+    ("registered_on", "allowed"), [(date(2023, 5, 1), True), (date(2023, 5, 8), True), (date(2023, 5, 9), False)]
+)
+def test_a_case_is_registered_today_or_on_a_past_day(registered_on, allowed):
+    # given today is 2023-05-08 / when a case is registered on `registered_on` / then
+    if allowed:
+        rules.check_registration_date(registered_on=registered_on, today=date(2023, 5, 8))
+    else:
+        with pytest.raises(ValidationError, match="framtiden"):
+            rules.check_registration_date(registered_on=registered_on, today=date(2023, 5, 8))
