@@ -13,6 +13,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
+from intraprenad.accounts.access import has_perm
 from intraprenad.accounts.api import (
     ReadModelSerializer,
     ServiceAPIView,
@@ -33,6 +34,7 @@ def _user(serializer: serializers.Serializer):
 
 
 class DocumentSerializer(ReadModelSerializer):
+    counterpart = serializers.SerializerMethodField()
     description = serializers.SerializerMethodField()
     has_file = serializers.SerializerMethodField()
 
@@ -51,6 +53,13 @@ class DocumentSerializer(ReadModelSerializer):
             "has_file",
             "registered_at",
         ]
+
+    def get_counterpart(self, document: Document) -> str:
+        """Sender or recipient; left out of a confidential document for those who may not read it."""
+        user = _user(self)
+        if document.is_confidential and not has_perm(user, "cases.view_confidential", document):
+            return ""
+        return document.counterpart
 
     def get_description(self, document: Document) -> str:
         return document.description_for(_user(self))

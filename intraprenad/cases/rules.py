@@ -39,10 +39,16 @@ def parse_case_number(text: str) -> tuple[str, int, int] | None:
     return (match["series"] or "").upper(), int(match["year"]), int(match["number"])
 
 
+def _meeting_label(status: str) -> str:
+    # The same msgids as Meeting.Status, so the message names the states as the pages do.
+    return {"planned": _("Planned"), "held": _("Held"), "approved": _("Minutes approved")}.get(status, status)
+
+
 def check_meeting_transition(current: str, target: str) -> None:
     if target not in MEETING_TRANSITIONS.get(current, set()):
         raise ValidationError(
-            _("A meeting cannot go from %(current)s to %(target)s.") % {"current": current, "target": target}
+            _("A meeting cannot go from %(current)s to %(target)s.")
+            % {"current": f"”{_meeting_label(current)}”", "target": f"”{_meeting_label(target)}”"}
         )
 
 

@@ -15,7 +15,6 @@ from rest_framework import generics, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
-from intraprenad.accounts.access import has_perm
 from intraprenad.accounts.api import (
     ReadModelSerializer,
     ServiceAPIView,
@@ -50,19 +49,8 @@ def _user(serializer: serializers.Serializer):
     return request.user if request is not None else None
 
 
-def paragraph_visible(paragraph: Paragraph | None, user) -> bool:
-    """A decision is public once its minutes are approved; before that only the body's members and
-    registrars see it (as `Meeting.objects.for_user`)."""
-    if paragraph is None:
-        return False
-    meeting = paragraph.meeting
-    return meeting.is_public or any(
-        has_perm(user, perm, meeting) for perm in ("cases.manage_meeting", "cases.record_decision")
-    )
-
-
-def _reference(paragraph: Paragraph | None, user) -> str | None:
-    return paragraph.reference if paragraph_visible(paragraph, user) else None
+def _reference(paragraph: Paragraph | None, user, intraprenad: Intraprenad) -> str | None:
+    return paragraph.reference if queries.decision_visible(paragraph, user, intraprenad) else None
 
 
 class InterestNoticeSerializer(ReadModelSerializer):
@@ -110,7 +98,7 @@ class DecidedMixin(serializers.Serializer):
     case_number = serializers.CharField(source="case.case_number", read_only=True, default=None)
 
     def get_decision_reference(self, obj) -> str | None:
-        return _reference(obj.decision, _user(self))
+        return _reference(obj.decision, _user(self), obj.intraprenad)
 
 
 class ApplicationSerializer(DecidedMixin, ReadModelSerializer):
@@ -301,7 +289,7 @@ class IntraprenadDetailSerializer(IntraprenadSerializer):
         ]
 
     def get_initiative_reference(self, intraprenad: Intraprenad) -> str | None:
-        return _reference(intraprenad.initiative, _user(self))
+        return _reference(intraprenad.initiative, _user(self), intraprenad)
 
     @extend_schema_field(InterestNoticeSerializer(allow_null=True))
     def get_interest(self, intraprenad: Intraprenad) -> dict | None:
@@ -322,9 +310,7 @@ class IntraprenadDetailSerializer(IntraprenadSerializer):
     def get_timeline(self, intraprenad: Intraprenad) -> list[dict]:
         user = _user(self)
         entries = []
-        for entry in queries.timeline(intraprenad):
-            if entry.paragraph is not None and not paragraph_visible(entry.paragraph, user):
-                continue
+        for entry in queries.timeline_for(intraprenad, user):
             document = entry.document
             entries.append(
                 {

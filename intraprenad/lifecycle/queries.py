@@ -72,6 +72,28 @@ def _period(agreement: Agreement) -> str:
     }
 
 
+def decision_visible(paragraph: Paragraph | None, user, intraprenad: Intraprenad) -> bool:
+    """A decision is public once its minutes are approved. Before that it is known to the body's members and
+    registrars, and to those who work with the intraprenad (view permission on it without it being public)."""
+    if paragraph is None:
+        return False
+    meeting = paragraph.meeting
+    if meeting.is_public:
+        return True
+    if any(has_perm(user, perm, meeting) for perm in ("cases.manage_meeting", "cases.record_decision")):
+        return True
+    return has_perm(user, "lifecycle.view_intraprenad", intraprenad)
+
+
+def timeline_for(intraprenad: Intraprenad, user) -> list[TimelineEntry]:
+    """The timeline as `user` may see it: decisions of minutes not yet approved only for those who know them."""
+    return [
+        entry
+        for entry in timeline(intraprenad)
+        if entry.paragraph is None or decision_visible(entry.paragraph, user, intraprenad)
+    ]
+
+
 def timeline(intraprenad: Intraprenad) -> list[TimelineEntry]:
     """Everything that has happened to the intraprenad, oldest first."""
     entries: list[TimelineEntry] = []

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -85,16 +85,11 @@ def _guidance(revision, kind: str) -> dict[str, str]:
     return dict(RequiredItem.objects.filter(revision=revision, kind=kind).values_list("key", "guidance"))
 
 
-def _document_url(document) -> str | None:
-    """The download of a registered document, or its case when the register has no download page."""
-    try:
-        return reverse("document_download", kwargs={"pk": document.pk})
-    except NoReverseMatch:
-        pass
-    try:
-        return reverse("case_detail", kwargs={"pk": document.case_id})
-    except NoReverseMatch:
-        return None
+def _document_url(document) -> str:
+    """The registered document's file, or its case in the register when no file is attached."""
+    if document.file:
+        return reverse("document_file", kwargs={"pk": document.case_id, "serial": document.serial})
+    return reverse("case_detail", kwargs={"pk": document.case_id})
 
 
 def _today():
@@ -164,7 +159,7 @@ def intraprenad_start_by_board(request):
 def intraprenad_detail(request, pk):
     intraprenad = _get_intraprenad(request, pk)
     user = request.user
-    entries = queries.timeline(intraprenad)
+    entries = queries.timeline_for(intraprenad, user)
     timeline = [
         {"entry": entry, "document_url": _document_url(entry.document) if entry.document else None} for entry in entries
     ]

@@ -189,10 +189,16 @@ def item_problems(items: Sequence[tuple[str, str, str]]) -> list[tuple[int, str,
 # --- state machine and adoption ---------------------------------------------------------------
 
 
+def _revision_label(status: str) -> str:
+    # The same msgids as GuidelineRevision.Status, so the message names the states as the pages do.
+    return {"draft": _("Draft"), "adopted": _("Adopted")}.get(status, status)
+
+
 def check_revision_transition(current: str, target: str) -> None:
     if target not in REVISION_TRANSITIONS.get(current, set()):
         raise ValidationError(
-            _("Guidelines cannot go from %(current)s to %(target)s.") % {"current": current, "target": target}
+            _("Guidelines cannot go from %(current)s to %(target)s.")
+            % {"current": f"”{_revision_label(current)}”", "target": f"”{_revision_label(target)}”"}
         )
 
 

@@ -33,6 +33,7 @@ def secret_case(muni) -> Case:
         description="Anmälan från anhörig till N.N.",
         is_confidential=True,
         public_description="Anmälan",
+        counterpart="Karl Anhörig, Storgatan 1",
         document_date=date(2023, 3, 1),
     )
     return case
@@ -106,6 +107,20 @@ def test_the_registrar_sees_the_confidential_title_and_document(muni, api, secre
     body = response.json()
     assert body["title"] == "Anmälan om missförhållande hos brukare N.N."
     assert body["documents"][0]["description"] == "Anmälan från anhörig till N.N."
+
+
+@pytest.mark.parametrize(("role", "shown"), [(None, False), ("economist", False), ("registrar", True)])
+def test_the_sender_of_a_confidential_document_is_shown_only_to_those_cleared(muni, api, secret_case, role, shown):
+    # given
+    if role:
+        api.force_authenticate(getattr(muni.users, role))
+
+    # when
+    response = api.get(f"/api/cases/{secret_case.pk}/")
+
+    # then
+    counterpart = response.json()["documents"][0]["counterpart"]
+    assert counterpart == ("Karl Anhörig, Storgatan 1" if shown else "")
 
 
 def test_a_case_page_masks_confidential_documents_for_the_public(muni, api, secret_case):

@@ -1285,3 +1285,30 @@ def test_officer_unit_head_and_board_member_walk_from_interest_to_signed_agreeme
     assert {"application.submitted", "agreement.signed"} <= verbs
     page = response.content.decode()
     assert application.decision.reference in page
+
+
+def test_the_public_sees_a_decision_only_once_its_minutes_are_approved(client, muni):
+    # given an active intraprenad whose agreement was decided at a meeting without approved minutes
+    from intraprenad.cases import services as case_services
+
+    intraprenad = intraprenad_at("active", muni)
+    decision = agreement_of(intraprenad).decision
+    detail = reverse("intraprenad_detail", args=[intraprenad.pk])
+
+    # when the public and the officer look before the minutes are approved
+    public_before = client.get(detail).content.decode()
+    officer_before = login(client, muni.users.officer).get(detail).content.decode()
+    client.logout()
+
+    # and the public looks again once the minutes are approved
+    meeting = decision.meeting
+    case_services.hold_meeting(by=muni.users.registrar, meeting=meeting)
+    case_services.approve_minutes(
+        by=muni.users.registrar, meeting=meeting, approved_on=meeting.date + timedelta(days=2), adjusters="Justerare"
+    )
+    public_after = client.get(detail).content.decode()
+
+    # then
+    assert decision.reference not in public_before
+    assert decision.reference in officer_before
+    assert decision.reference in public_after
