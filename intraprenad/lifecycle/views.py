@@ -85,6 +85,11 @@ def _guidance(revision, kind: str) -> dict[str, str]:
     return dict(RequiredItem.objects.filter(revision=revision, kind=kind).values_list("key", "guidance"))
 
 
+def _known_decision(paragraph, user, intraprenad):
+    """The decision if `user` may know it yet (see queries.decision_visible), else None."""
+    return paragraph if queries.decision_visible(paragraph, user, intraprenad) else None
+
+
 def _document_url(document) -> str:
     """The registered document's file, or its case in the register when no file is attached."""
     if document.file:
@@ -173,6 +178,7 @@ def intraprenad_detail(request, pk):
     ).select_related("case")
     context = {
         "intraprenad": intraprenad,
+        "initiative": _known_decision(intraprenad.initiative, user, intraprenad),
         "timeline": timeline,
         "actions": stage_actions(intraprenad, user),
         "training": TrainingProgramme.objects.filter(intraprenad=intraprenad).first(),
@@ -455,6 +461,7 @@ def application_detail(request, pk):
     lines = application.budget_lines.all()
     context = {
         "application": application,
+        "decision": _known_decision(application.decision, request.user, application.intraprenad),
         "intraprenad": application.intraprenad,
         "sections": application.sections.all(),
         "budget_lines": lines,
@@ -669,6 +676,7 @@ def agreement_detail(request, pk):
     context = {
         "agreement": agreement,
         "intraprenad": agreement.intraprenad,
+        "decision": _known_decision(agreement.decision, user, agreement.intraprenad),
         "clauses": agreement.clauses.all(),
         "document_url": _document_url(agreement.document) if agreement.document_id else None,
         "can_edit": draft and has_perm(user, "lifecycle.edit_agreement", agreement),

@@ -1292,11 +1292,13 @@ def test_the_public_sees_a_decision_only_once_its_minutes_are_approved(client, m
     from intraprenad.cases import services as case_services
 
     intraprenad = intraprenad_at("active", muni)
-    decision = agreement_of(intraprenad).decision
+    agreement = agreement_of(intraprenad)
+    decision = agreement.decision
     detail = reverse("intraprenad_detail", args=[intraprenad.pk])
+    agreement_page = reverse("agreement_detail", args=[agreement.pk])
 
     # when the public and the officer look before the minutes are approved
-    public_before = client.get(detail).content.decode()
+    public_before = client.get(detail).content.decode() + client.get(agreement_page).content.decode()
     officer_before = login(client, muni.users.officer).get(detail).content.decode()
     client.logout()
 
