@@ -192,6 +192,13 @@ class TitledMemoForm(MemoForm):
     field_order = ["title", "summary", "background", "assessment", "proposal", "proposed_decision"]
 
 
+class MeetingChoiceField(forms.ModelChoiceField):
+    """A meeting by body, date and place (a board may meet twice on one day)."""
+
+    def label_from_instance(self, meeting) -> str:
+        return f"{meeting} – {meeting.location}" if meeting.location else str(meeting)
+
+
 def _open_meetings(board: OrgUnit):
     return Meeting.objects.filter(body=board).exclude(status=Meeting.Status.MINUTES_APPROVED).order_by("date")
 
@@ -199,7 +206,7 @@ def _open_meetings(board: OrgUnit):
 class DecisionForm(forms.Form):
     """The board's decision to approve or reject, recorded as a paragraph of a meeting."""
 
-    meeting = forms.ModelChoiceField(
+    meeting = MeetingChoiceField(
         label=_("Meeting"),
         queryset=Meeting.objects.none(),
         help_text=_("Meetings of the board whose minutes are not yet approved."),
@@ -263,7 +270,7 @@ class AgreementForm(forms.Form):
 class AgreementDecisionForm(forms.Form):
     """The board's decision that the unit shall run as an intraprenad under the agreement."""
 
-    meeting = forms.ModelChoiceField(
+    meeting = MeetingChoiceField(
         label=_("Meeting"),
         queryset=Meeting.objects.none(),
         help_text=_("Meetings of the board whose minutes are not yet approved."),
