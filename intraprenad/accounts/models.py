@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from . import audit_labels
+
 
 class User(AbstractUser):
     """A person who logs in: officer, economist, politician, unit head, staff, evaluator."""
@@ -173,3 +175,15 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.verb} {self.target_repr}"
+
+    @property
+    def verb_label(self) -> str:
+        """What happened, in words, for the change log; the raw verb if it has no label."""
+        return audit_labels.verb_label(self.verb)
+
+    @property
+    def change_rows(self) -> list[tuple[str, str]]:
+        """The changes as (field, value) pairs in words; codes read with the target's, then the subject's, choices."""
+        type_ids = (self.target_type_id, self.subject_type_id)
+        classes = [ContentType.objects.get_for_id(pk).model_class() for pk in type_ids if pk]
+        return audit_labels.change_rows(self.changes, models=[cls for cls in classes if cls is not None])
