@@ -15,6 +15,7 @@ from contextvars import ContextVar
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import OrgUnit, Role, RoleAssignment
 
@@ -52,6 +53,40 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "lifecycle.propose_termination": frozenset({R.OFFICER}),
     "audit.view": frozenset(ADMINISTRATION | {R.BOARD_MEMBER, R.UNIT_HEAD}),
 }
+
+
+# What each permission lets you do, for the refusal message ("You do not have permission to …").
+PERMISSION_ACTIONS = {
+    "accounts.view_organisation": gettext_lazy("see the organisation"),
+    "policy.view_revision": gettext_lazy("read guidelines"),
+    "policy.change_revision": gettext_lazy("draft guidelines"),
+    "policy.adopt_revision": gettext_lazy("adopt guidelines"),
+    "cases.view_case": gettext_lazy("read the case register"),
+    "cases.view_confidential": gettext_lazy("read confidential details"),
+    "cases.register_case": gettext_lazy("register cases"),
+    "cases.register_document": gettext_lazy("register documents"),
+    "cases.manage_meeting": gettext_lazy("plan meetings and approve minutes"),
+    "cases.record_decision": gettext_lazy("record decisions"),
+    "cases.refer_case": gettext_lazy("refer cases"),
+    "lifecycle.view_intraprenad": gettext_lazy("see this intraprenad"),
+    "lifecycle.register_interest": gettext_lazy("register an expression of interest for this unit"),
+    "lifecycle.manage_training": gettext_lazy("manage the training programme"),
+    "lifecycle.record_presentation": gettext_lazy("record the unit's presentation"),
+    "lifecycle.edit_application": gettext_lazy("write this application"),
+    "lifecycle.submit_application": gettext_lazy("submit this application"),
+    "lifecycle.withdraw": gettext_lazy("withdraw this intraprenad"),
+    "lifecycle.prepare_case": gettext_lazy("prepare cases for the board"),
+    "lifecycle.decide": gettext_lazy("decide for the board"),
+    "lifecycle.edit_agreement": gettext_lazy("write this agreement"),
+    "lifecycle.sign_agreement": gettext_lazy("register the signatures"),
+    "lifecycle.propose_termination": gettext_lazy("propose ending this intraprenad"),
+    "audit.view": gettext_lazy("see the change log"),
+}
+
+
+def denied_message(perm: str) -> str:
+    """The Swedish refusal for `perm`, naming what the user tried to do."""
+    return _("You do not have permission to %(action)s.") % {"action": PERMISSION_ACTIONS.get(perm, perm)}
 
 
 def is_admin(user) -> bool:
@@ -152,7 +187,7 @@ def has_perm(user, perm: str, obj=None) -> bool:
 def require_perm(user, perm: str, obj=None) -> None:
     """Raise PermissionDenied with a Swedish message unless `user` holds `perm` on `obj`."""
     if not has_perm(user, perm, obj):
-        raise PermissionDenied(_("You do not have permission to do this (%(perm)s).") % {"perm": perm})
+        raise PermissionDenied(denied_message(perm))
 
 
 def roles_of(user) -> set[str]:

@@ -10,12 +10,11 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, permissions, serializers
 from rest_framework.permissions import IsAuthenticated
 
-from .access import has_perm
+from .access import denied_message, has_perm
 from .models import OrgUnit
 
 
@@ -38,10 +37,6 @@ class ServiceErrorsMixin:
         elif isinstance(exc, DjangoPermissionDenied):
             exc = exceptions.PermissionDenied(str(exc) or None)
         return super().handle_exception(exc)
-
-
-def denied_message(perm: str) -> str:
-    return _("You do not have permission to do this (%(perm)s).") % {"perm": perm}
 
 
 def require_anywhere(user, perm: str) -> None:

@@ -328,6 +328,10 @@ def _asa_school(o: NS, u: NS) -> None:
         meeting=fg2,
         outcome="approve",
         decision_text="Intraprenaden Åsa skola upphör den 1 juli 2023 och verksamheten inordnas i förvaltningen.",
+        reasons=(
+            "Intraprenaden har redovisat underskott två år i följd och åtgärdsplanen har inte återställt "
+            "den ekonomiska balansen inom den tid som överenskommelsen anger."
+        ),
     )
     _approve(u, fg2, date(2023, 3, 27))
 

@@ -345,6 +345,7 @@ class Agreement(models.Model):
         REPLACED = "replaced", _("Replaced by renewal")
         EXPIRED = "expired", _("Expired")
         TERMINATED = "terminated", _("Terminated")
+        CANCELLED = "cancelled", _("Cancelled before it came into force")
 
     intraprenad = models.ForeignKey(
         Intraprenad, verbose_name=_("intraprenad"), on_delete=models.PROTECT, related_name="agreements"
@@ -388,17 +389,20 @@ class Agreement(models.Model):
         ordering = ["-period_start", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "decided", "signed", "replaced", "expired", "terminated"]),
+                condition=Q(
+                    status__in=["draft", "decided", "signed", "replaced", "expired", "terminated", "cancelled"]
+                ),
                 name="agreement_status_valid",
             ),
             models.CheckConstraint(
                 condition=Q(period_end__gt=models.F("period_start")), name="agreement_end_after_start"
             ),
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(decision__isnull=False), name="agreement_decided_has_decision"
+                condition=Q(status__in=["draft", "cancelled"]) | Q(decision__isnull=False),
+                name="agreement_decided_has_decision",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "decided"]) | Q(signed_on__isnull=False),
+                condition=Q(status__in=["draft", "decided", "cancelled"]) | Q(signed_on__isnull=False),
                 name="agreement_signed_has_date",
             ),
         ]

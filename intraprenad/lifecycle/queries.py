@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from intraprenad.accounts.access import has_perm
@@ -114,7 +115,8 @@ def timeline(intraprenad: Intraprenad) -> list[TimelineEntry]:
             TimelineEntry(
                 date=paragraph.meeting.date,
                 title=_("Started by board initiative"),
-                detail=_("One-time frame increase: %(amount)s SEK.") % {"amount": intraprenad.one_time_frame_increase},
+                detail=_("One-time frame increase: %(amount)s SEK.")
+                % {"amount": number_format(intraprenad.one_time_frame_increase, decimal_pos=0, force_grouping=True)},
                 reference=paragraph.reference,
                 paragraph=paragraph,
             )

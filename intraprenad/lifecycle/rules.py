@@ -40,13 +40,16 @@ APPLICATION_TRANSITIONS: dict[str, set[str]] = {
 }
 
 AGREEMENT_TRANSITIONS: dict[str, set[str]] = {
-    G.DRAFT: {G.DECIDED},
-    G.DECIDED: {G.SIGNED},
+    G.DRAFT: {G.DECIDED, G.CANCELLED},
+    G.DECIDED: {G.SIGNED, G.CANCELLED},
     G.SIGNED: {G.REPLACED, G.EXPIRED, G.TERMINATED},
     G.REPLACED: set(),
     G.EXPIRED: set(),
     G.TERMINATED: set(),
+    G.CANCELLED: set(),
 }
+# Agreements not yet in force; they are cancelled when the intraprenad is withdrawn or ended.
+OPEN_AGREEMENT_STATUSES = (G.DRAFT, G.DECIDED)
 
 TERMINATION_TRANSITIONS: dict[str, set[str]] = {
     T.PROPOSED: {T.DECIDED, T.REJECTED},
@@ -254,14 +257,19 @@ def budget_line_problems(lines: Iterable[Mapping]) -> list[str]:
 DECISION_OUTCOMES = ("approve", "reject")
 
 
-def check_decision(*, outcome: str, decision_text: str, reasons: str) -> None:
+def check_decision(*, outcome: str, decision_text: str, reasons: str, reasons_required_for: str = "reject") -> None:
+    """`reasons_required_for`: the outcome that goes against the unit ("reject" for an application, "approve"
+    for a termination) must give its reasons."""
     if outcome not in DECISION_OUTCOMES:
         raise ValidationError(_("Choose whether the board approves or rejects."))
     problems = []
     if not decision_text.strip():
         problems.append(_("Write the text of the decision."))
-    if outcome == "reject" and not reasons.strip():
-        problems.append(_("A rejection must give its reasons."))
+    if outcome == reasons_required_for and not reasons.strip():
+        if outcome == "reject":
+            problems.append(_("A rejection must give its reasons."))
+        else:
+            problems.append(_("A decision to end the intraprenad must give its reasons."))
     raise_problems(problems)
 
 
@@ -299,6 +307,9 @@ def period_end(start: date, years: int) -> date:
     return add_years(start, years) - timedelta(days=1)
 
 
+_last_day = period_end  # for functions whose `period_end` argument shadows it
+
+
 def renewal_window(*, period_end: date, notice_months: int) -> tuple[date, date]:
     """First and last day on which a renewal may be started."""
     return add_months(period_end, -notice_months), period_end
@@ -317,9 +328,32 @@ def check_renewal_window(*, today: date, period_end: date, notice_months: int) -
         )
 
 
-def check_period(*, period_start: date, period_end: date) -> None:
+def check_period(*, period_start: date, period_end: date, years: int, follows: date | None = None) -> None:
+    """The period is as long as the guidelines say; a renewal starts the day after the agreement it renews ends."""
     if period_end <= period_start:
         raise ValidationError(_("The agreement period must end after it starts."))
+    problems = []
+    if follows is not None and period_start != follows + timedelta(days=1):
+        problems.append(
+            _("A renewed agreement starts the day after the previous one ends, on %(day)s.")
+            % {"day": (follows + timedelta(days=1)).isoformat()}
+        )
+    expected_end = _last_day(period_start, years)
+    if period_end != expected_end:
+        problems.append(
+            _("The guidelines set an agreement period of %(years)s years: from %(start)s it ends on %(end)s.")
+            % {"years": years, "start": period_start.isoformat(), "end": expected_end.isoformat()}
+        )
+    raise_problems(problems)
+
+
+def session_hours_problems(*, hours: Decimal, minimum: Decimal) -> list[str]:
+    """A session shorter than the guidelines' hours per session does not count as one."""
+    if hours <= 0:
+        return [_("A session must last more than zero hours.")]
+    if hours < minimum:
+        return [_("A training session lasts at least %(hours)s hours under the guidelines.") % {"hours": minimum}]
+    return []
 
 
 def empty_clause_problems(clauses: Iterable[tuple[str, str]]) -> list[str]:

@@ -254,12 +254,11 @@ def add_training_session(
     programme = _lock_programme(programme)
     require_perm(by, "lifecycle.manage_training", programme)
     _check_programme_open(programme)
-    problems = []
-    if Decimal(hours) <= 0:
-        problems.append(_("A session must last more than zero hours."))
+    params = P.values(programme.revision)
+    problems = rules.session_hours_problems(hours=Decimal(hours), minimum=Decimal(params["training_hours_per_session"]))
     if not topic.strip():
         problems.append(_("Give the session a topic."))
-    most = P.values(programme.revision)["training_sessions_max"]
+    most = params["training_sessions_max"]
     if programme.sessions.count() >= most:
         problems.append(_("The programme already has %(max)s sessions, the most the guidelines allow.") % {"max": most})
     rules.raise_problems(problems)
@@ -535,14 +534,40 @@ def withdraw(*, by, intraprenad: Intraprenad, reason: str) -> Intraprenad:
         application.status = A.WITHDRAWN
         application.save(update_fields=["status"])
         withdrawn_applications.append(application.pk)
+    cancelled = _cancel_open_agreements(intraprenad)
     previous = _move(intraprenad, I.WITHDRAWN)
     audit.record(
         actor=by,
         verb="intraprenad.withdrawn",
         target=intraprenad,
-        changes={"status": [previous, I.WITHDRAWN], "reason": reason, "applications": withdrawn_applications},
+        changes={
+            "status": [previous, I.WITHDRAWN],
+            "reason": reason,
+            "applications": withdrawn_applications,
+            "agreements": cancelled,
+        },
     )
     return intraprenad
+
+
+def _cancel_open_agreements(intraprenad: Intraprenad) -> list[str]:
+    """Cancel the agreements not yet in force (a draft or decided agreement, or renewal); their names."""
+    cancelled = []
+    for agreement in Agreement.objects.select_for_update(of=("self",)).filter(
+        intraprenad=intraprenad, status__in=rules.OPEN_AGREEMENT_STATUSES
+    ):
+        rules.check_transition(rules.AGREEMENT_TRANSITIONS, agreement.status, G.CANCELLED)
+        agreement.status = G.CANCELLED
+        agreement.save(update_fields=["status"])
+        cancelled.append(str(agreement))
+    return cancelled
+
+
+def _check_no_termination_proposed(intraprenad: Intraprenad) -> None:
+    if intraprenad.terminations.filter(status=T.PROPOSED).exists():
+        raise ValidationError(
+            _("A termination of this intraprenad is proposed; the renewal must wait for the board's decision on it.")
+        )
 
 
 # Preparation and decisions -------------------------------------------------------------------
@@ -788,7 +813,13 @@ def update_agreement(
             _("Only a draft agreement can be changed; this one is “%(status)s”.")
             % {"status": agreement.get_status_display()}
         )
-    rules.check_period(period_start=period_start, period_end=period_end)
+    _check_intraprenad_status(agreement.intraprenad, I.ACTIVE if agreement.renewal_of_id else I.AGREEMENT)
+    rules.check_period(
+        period_start=period_start,
+        period_end=period_end,
+        years=P.values(agreement.revision)["agreement_period_years"],
+        follows=agreement.renewal_of.period_end if agreement.renewal_of_id else None,
+    )
     existing = {c.key: c for c in agreement.clauses.all()}
     unknown = sorted(set(clauses) - set(existing))
     if unknown:
@@ -824,6 +855,8 @@ def decide_agreement(*, by, agreement: Agreement, meeting: Meeting, decision_tex
     rules.check_transition(rules.AGREEMENT_TRANSITIONS, agreement.status, G.DECIDED)
     intraprenad = _lock_intraprenad(agreement.intraprenad)
     _check_intraprenad_status(intraprenad, I.ACTIVE if agreement.renewal_of_id else I.AGREEMENT)
+    if agreement.renewal_of_id:
+        _check_no_termination_proposed(intraprenad)
     problems = rules.empty_clause_problems((c.title, c.text) for c in agreement.clauses.all())
     if not decision_text.strip():
         problems.append(_("Write the text of the decision."))
@@ -887,6 +920,7 @@ def sign_agreement(
     changes = {"status": [G.DECIDED, G.SIGNED], "signed_on": signed_on}
     if agreement.renewal_of_id:
         _check_intraprenad_status(intraprenad, I.ACTIVE)
+        _check_no_termination_proposed(intraprenad)
         renewed = Agreement.objects.select_for_update(of=("self",)).get(pk=agreement.renewal_of_id)
         rules.check_transition(rules.AGREEMENT_TRANSITIONS, renewed.status, G.REPLACED)
         renewed.status = G.REPLACED
@@ -1016,7 +1050,7 @@ def decide_termination(
         Termination.objects.select_for_update(of=("self",)).select_related("case", "intraprenad").get(pk=termination.pk)
     )
     require_perm(by, "lifecycle.decide", termination)
-    rules.check_decision(outcome=outcome, decision_text=decision_text, reasons=reasons)
+    rules.check_decision(outcome=outcome, decision_text=decision_text, reasons=reasons, reasons_required_for="approve")
     target = T.DECIDED if outcome == "approve" else T.REJECTED
     rules.check_transition(rules.TERMINATION_TRANSITIONS, termination.status, target)
     intraprenad = _lock_intraprenad(termination.intraprenad)
@@ -1045,6 +1079,7 @@ def decide_termination(
         rules.check_transition(rules.AGREEMENT_TRANSITIONS, agreement.status, G.TERMINATED)
         agreement.status = G.TERMINATED
         agreement.save(update_fields=["status"])
+        changes["agreements_cancelled"] = _cancel_open_agreements(intraprenad)
         intraprenad.ended_on = termination.effective_on
         _move(intraprenad, I.ENDED)
         changes["intraprenad"] = [I.ACTIVE, I.ENDED]

@@ -119,6 +119,13 @@ def check_parameter_combination(values: dict[str, Any]) -> None:
             _("the most sessions (%(max)s) must not be fewer than the fewest sessions (%(min)s)")
             % {"max": high, "min": low},
         )
+    notice, years = values.get("renewal_notice_months"), values.get("agreement_period_years")
+    if notice is not None and years is not None and not 1 <= notice < years * 12:
+        raise ParameterError(
+            "renewal_notice_months",
+            _("the renewal notice must be at least one month and shorter than the agreement period (%(months)s months)")
+            % {"months": years * 12},
+        )
     if values.get("staff_support_rule") == "share" and not values.get("staff_support_share"):
         raise ParameterError(
             "staff_support_share",

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intraprenad.accounts import audit
-from intraprenad.accounts.access import has_perm, require_perm
+from intraprenad.accounts.access import denied_message, has_perm, require_perm
 from intraprenad.accounts.models import OrgUnit
 from intraprenad.cases.models import Paragraph
 
@@ -63,9 +63,7 @@ def can_draft(user, board: OrgUnit | None) -> bool:
 
 def require_draft_perm(user, board: OrgUnit | None) -> None:
     if not can_draft(user, board):
-        raise PermissionDenied(
-            _("You do not have permission to do this (%(perm)s).") % {"perm": "policy.change_revision"}
-        )
+        raise PermissionDenied(denied_message("policy.change_revision"))
 
 
 def _check_board(board: OrgUnit | None) -> None:

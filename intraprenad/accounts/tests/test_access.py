@@ -66,3 +66,11 @@ def test_history_lists_rows_about_the_object_as_target_or_subject(muni):
     audit.record(actor=muni.users.officer, verb="a.two", target=muni.administration, subject=muni.unit)
     audit.record(actor=muni.users.officer, verb="a.three", target=muni.board)
     assert [e.verb for e in audit.history(muni.unit)] == ["a.one", "a.two"]
+
+
+def test_every_permission_names_its_action_in_the_refusal():
+    # given the permission table / when a refusal is worded / then it says what the user tried to do, in Swedish
+    from intraprenad.accounts.access import PERMISSION_ACTIONS, PERMISSIONS, denied_message
+
+    assert set(PERMISSION_ACTIONS) == set(PERMISSIONS)
+    assert denied_message("lifecycle.decide") == "Du har inte behörighet att fatta beslut för nämnden."

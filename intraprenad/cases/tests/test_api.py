@@ -205,7 +205,7 @@ def test_staff_may_not_register_cases(muni, api):
 
     # then
     assert response.status_code == 403
-    assert "cases.register_case" in response.json()["detail"]
+    assert response.json()["detail"] == "Du har inte behörighet att registrera ärenden."
     assert not Case.objects.exists()
 
 

@@ -377,7 +377,7 @@ def test_a_board_member_may_not_register_interest(muni, api):
 
     # then
     assert response.status_code == 403
-    assert response.json()["detail"] == "Du har inte behörighet att göra detta (lifecycle.register_interest)."
+    assert response.json()["detail"] == "Du har inte behörighet att registrera en intresseanmälan för den här enheten."
     assert not Intraprenad.objects.exists()
 
 
@@ -919,7 +919,7 @@ def test_an_officer_may_not_decide_the_application(muni, api):
 
     # then
     assert response.status_code == 403
-    assert response.json()["detail"] == "Du har inte behörighet att göra detta (lifecycle.decide)."
+    assert response.json()["detail"] == "Du har inte behörighet att fatta beslut för nämnden."
 
 
 def test_a_rejection_without_reasons_is_refused_in_swedish(muni, api):
@@ -989,7 +989,7 @@ def test_the_unit_head_writes_the_agreement_clauses(muni, api):
     # when
     response = as_user(api, muni.users.unit_head).post(
         f"/api/agreements/{agreement.pk}/update/",
-        {"clauses": CLAUSE_TEXTS, "period_start": "2022-01-01", "period_end": "2023-12-31"},
+        {"clauses": CLAUSE_TEXTS, "period_start": "2022-01-01", "period_end": "2024-12-31"},
         format="json",
     )
 
@@ -997,7 +997,7 @@ def test_the_unit_head_writes_the_agreement_clauses(muni, api):
     assert response.status_code == 200
     body = response.json()
     assert {c["key"]: c["text"] for c in body["clauses"]} == CLAUSE_TEXTS
-    assert body["period_end"] == "2023-12-31"
+    assert body["period_end"] == "2024-12-31"
 
 
 def test_staff_may_not_write_the_agreement(muni, api):
@@ -1264,7 +1264,12 @@ def test_an_officer_may_not_decide_the_termination(muni, api):
     # when
     response = as_user(api, muni.users.officer).post(
         f"/api/terminations/{termination_of(intraprenad).pk}/decide/",
-        {"meeting": meeting.pk, "outcome": "approve", "decision_text": "Intraprenaden upphör."},
+        {
+            "meeting": meeting.pk,
+            "outcome": "approve",
+            "decision_text": "Intraprenaden upphör.",
+            "reasons": "Överenskommelsen har inte följts.",
+        },
         format="json",
     )
 
@@ -1283,7 +1288,12 @@ def test_the_termination_waits_for_the_memo(muni, api):
     # when
     response = as_user(api, muni.users.board_member).post(
         f"/api/terminations/{termination.pk}/decide/",
-        {"meeting": meeting.pk, "outcome": "approve", "decision_text": "Intraprenaden upphör."},
+        {
+            "meeting": meeting.pk,
+            "outcome": "approve",
+            "decision_text": "Intraprenaden upphör.",
+            "reasons": "Överenskommelsen har inte följts.",
+        },
         format="json",
     )
 

@@ -46,6 +46,8 @@ ALLOWED = [
     ("agreement", "signed", "replaced"),
     ("agreement", "signed", "expired"),
     ("agreement", "signed", "terminated"),
+    ("agreement", "draft", "cancelled"),
+    ("agreement", "decided", "cancelled"),
     ("termination", "proposed", "decided"),
     ("termination", "proposed", "rejected"),
 ]
@@ -69,6 +71,8 @@ FORBIDDEN = [
     ("agreement", "decided", "draft"),
     ("agreement", "terminated", "signed"),
     ("agreement", "replaced", "signed"),
+    ("agreement", "signed", "cancelled"),
+    ("agreement", "cancelled", "draft"),
     ("termination", "decided", "rejected"),
     ("termination", "rejected", "decided"),
 ]
@@ -420,7 +424,58 @@ def test_period_must_end_after_it_starts():
     # when it is checked
     # then it is refused
     with pytest.raises(ValidationError):
-        rules.check_period(period_start=date(2025, 1, 1), period_end=date(2025, 1, 1))
+        rules.check_period(period_start=date(2025, 1, 1), period_end=date(2025, 1, 1), years=3)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "years", "follows", "message"),
+    [
+        (date(2022, 1, 1), date(2024, 12, 31), 3, None, None),
+        (date(2022, 3, 15), date(2025, 3, 14), 3, None, None),
+        (date(2024, 2, 29), date(2026, 2, 28), 2, None, None),
+        (date(2025, 1, 1), date(2027, 12, 31), 3, date(2024, 12, 31), None),
+        (date(2022, 1, 1), date(2023, 12, 31), 3, None, "perioden 3 år: från 2022-01-01 slutar den 2024-12-31"),
+        (date(2025, 2, 1), date(2028, 1, 31), 3, date(2024, 12, 31), "dagen efter att den förra slutar, 2025-01-01"),
+    ],
+)
+def test_the_period_is_as_long_as_the_guidelines_say_and_a_renewal_follows_on(start, end, years, follows, message):
+    # given a period / when it is checked against the guidelines' years (and the agreement it renews) / then
+    if message is None:
+        rules.check_period(period_start=start, period_end=end, years=years, follows=follows)
+    else:
+        with pytest.raises(ValidationError) as refused:
+            rules.check_period(period_start=start, period_end=end, years=years, follows=follows)
+        assert message in " ".join(refused.value.messages)
+
+
+@pytest.mark.parametrize(
+    ("hours", "minimum", "problem"),
+    [("3", "3", None), ("4.5", "3", None), ("2.5", "3", "minst 3 timmar"), ("0", "3", "längre än noll timmar")],
+)
+def test_a_session_lasts_at_least_the_guidelines_hours(hours, minimum, problem):
+    # given a session's hours / when checked against the guidelines / then
+    problems = rules.session_hours_problems(hours=Decimal(hours), minimum=Decimal(minimum))
+    assert (problem is None and problems == []) or (problem is not None and problem in problems[0])
+
+
+@pytest.mark.parametrize(
+    ("outcome", "reasons", "required_for", "refused"),
+    [
+        ("reject", "", "reject", True),
+        ("approve", "", "reject", False),
+        ("approve", "", "approve", True),
+        ("approve", "Åtgärdsplanen har inte räckt.", "approve", False),
+        ("reject", "", "approve", False),
+    ],
+)
+def test_the_decision_against_the_unit_gives_its_reasons(outcome, reasons, required_for, refused):
+    # given a decision / when checked / then the outcome that goes against the unit needs reasons
+    check = {"outcome": outcome, "decision_text": "Beslut.", "reasons": reasons, "reasons_required_for": required_for}
+    if refused:
+        with pytest.raises(ValidationError, match="motiv"):
+            rules.check_decision(**check)
+    else:
+        rules.check_decision(**check)
 
 
 def test_signing_needs_both_signatories_and_a_date_after_the_decision():

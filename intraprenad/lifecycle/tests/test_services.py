@@ -934,13 +934,13 @@ def test_unit_head_writes_clauses_jointly(muni):
         by=muni.users.unit_head,
         agreement=agreement,
         clauses={"ersattning": "Ersättning per utförd timme."},
-        period_start=date(2022, 1, 1),
-        period_end=date(2023, 12, 31),
+        period_start=date(2022, 2, 1),
+        period_end=date(2025, 1, 31),
     )
     # then it is stored and audited
     agreement.refresh_from_db()
     assert agreement.clauses.get(key="ersattning").text == "Ersättning per utförd timme."
-    assert agreement.period_end == date(2023, 12, 31)
+    assert (agreement.period_start, agreement.period_end) == (date(2022, 2, 1), date(2025, 1, 31))
     assert assert_audited("agreement.updated", agreement.intraprenad, muni.users.unit_head).changes["clauses"] == [
         "ersattning"
     ]
@@ -1356,3 +1356,79 @@ def test_a_refused_step_writes_nothing(muni):
     # then no paragraph or audit row was written beyond the meeting
     assert AuditEvent.objects.count() == before + 1
     assert not meeting.paragraphs.exists()
+
+
+def test_withdrawing_cancels_the_agreement_being_drafted(muni):
+    # given an intraprenad whose agreement is being drafted
+    intraprenad = intraprenad_at("agreement", muni)
+    agreement = intraprenad.agreements.get()
+
+    # when the unit withdraws
+    services.withdraw(by=muni.users.unit_head, intraprenad=intraprenad, reason="Gruppen avstår.")
+
+    # then the draft is cancelled, recorded, and can no longer be written
+    agreement.refresh_from_db()
+    assert agreement.status == Agreement.Status.CANCELLED
+    assert assert_audited("intraprenad.withdrawn", intraprenad, muni.users.unit_head).changes["agreements"] == [
+        str(agreement)
+    ]
+    with pytest.raises(ValidationError):
+        services.update_agreement(
+            by=muni.users.unit_head,
+            agreement=agreement,
+            clauses={},
+            period_start=agreement.period_start,
+            period_end=agreement.period_end,
+        )
+
+
+def test_a_renewal_waits_for_a_proposed_termination_and_is_cancelled_when_the_intraprenad_ends(muni):
+    # given a renewal decided by the board, and then a proposal to end the intraprenad
+    intraprenad = intraprenad_at("renewal_decided", muni)
+    renewal = intraprenad.agreements.get(renewal_of__isnull=False)
+    termination = services.propose_termination(
+        by=muni.users.officer,
+        intraprenad=intraprenad,
+        ground="breach",
+        motivation="Överenskommelsen om bemanning har inte följts.",
+        effective_on=date(2024, 12, 1),
+        today=date(2024, 10, 25),
+    )
+
+    # when the renewal is signed while the proposal is open, it is refused
+    with pytest.raises(ValidationError, match="förnyelsen får vänta"):
+        services.sign_agreement(
+            by=muni.users.officer,
+            agreement=renewal,
+            signed_on=date(2024, 10, 26),
+            board_signatory="Ordföranden",
+            unit_signatory="Enhetschefen",
+        )
+
+    # and when the board ends the intraprenad
+    services.write_memo(
+        by=muni.users.officer,
+        case=termination.case,
+        title=termination.case.title,
+        summary="Förvaltningen föreslår att intraprenaden upphör.",
+        background="",
+        assessment="Villkoren för upphävande är uppfyllda.",
+        proposal="approve",
+        proposed_decision="Intraprenaden upphör.",
+        today=date(2024, 10, 28),
+    )
+    services.decide_termination(
+        by=muni.users.board_member,
+        termination=termination,
+        meeting=board_meeting(muni, date(2024, 11, 5)),
+        outcome="approve",
+        decision_text="Intraprenaden upphör den 1 december 2024.",
+        reasons="Överenskommelsen har inte följts.",
+    )
+
+    # then the renewal never comes into force and the agreement in force is terminated
+    renewal.refresh_from_db()
+    intraprenad.refresh_from_db()
+    assert renewal.status == Agreement.Status.CANCELLED
+    assert renewal.renewal_of.status == Agreement.Status.TERMINATED
+    assert intraprenad.status == Intraprenad.Status.ENDED

@@ -59,6 +59,8 @@ def test_clean_parameter_refuses_bad_values_with_a_swedish_message(name, raw, me
         ({"training_sessions_min": 9, "training_sessions_max": 8}, "training_sessions_max"),
         ({"staff_support_rule": "share", "staff_support_share": 0}, "staff_support_share"),
         ({"no_such_parameter": 1}, "no_such_parameter"),
+        ({"agreement_period_years": 1, "renewal_notice_months": 12}, "renewal_notice_months"),
+        ({"agreement_period_years": 3, "renewal_notice_months": 0}, "renewal_notice_months"),
     ],
 )
 def test_clean_parameters_refuses_unknown_names_and_bad_combinations(raw, field):
