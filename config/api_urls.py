@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("intraprenad.policy.api")),
     path("", include("intraprenad.cases.api")),
     path("", include("intraprenad.lifecycle.api")),
+    path("", include("intraprenad.economy.api")),
 ]

@@ -31,11 +31,13 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "django_q",
     "intraprenad.core",
     "intraprenad.accounts",
     "intraprenad.cases",
     "intraprenad.policy",
     "intraprenad.lifecycle",
+    "intraprenad.economy",
     "intraprenad.documents",
     "intraprenad.demo",
 ]
@@ -119,6 +121,27 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("INTRAPRENAD_MEDIA_ROOT", str(BASE_DIR / "media")))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background jobs (large ledger imports): django-q2 with the database as its queue, so the same
+# deployment works on SQLite and PostgreSQL; scale out with more `manage.py qcluster` processes.
+# INTRAPRENAD_SYNC_JOBS=1 runs jobs inside the request instead (tests, single-process use).
+Q_CLUSTER = {
+    "name": "intraprenad",
+    "orm": "default",
+    "workers": int(os.environ.get("INTRAPRENAD_WORKERS", "1")),
+    "timeout": 1800,
+    "retry": 3600,
+    "max_attempts": 1,
+    "catch_up": False,
+    "sync": os.environ.get("INTRAPRENAD_SYNC_JOBS", "") == "1",
+}
+EMAIL_BACKEND = os.environ.get("INTRAPRENAD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("INTRAPRENAD_FROM_EMAIL", "intraprenad@localhost")
+# The address of this deployment, for links in e-mails (e.g. https://intraprenad.kommun.se).
+SITE_URL = os.environ.get("INTRAPRENAD_SITE_URL", "http://127.0.0.1:8000")
+# Largest ledger file accepted by upload (bytes).
+LEDGER_UPLOAD_MAX_BYTES = int(os.environ.get("INTRAPRENAD_LEDGER_UPLOAD_MAX_BYTES", str(200 * 1024 * 1024)))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # The municipality this deployment serves; its organisation tree is data (accounts.OrgUnit).
 MUNICIPALITY_NAME = os.environ.get("INTRAPRENAD_MUNICIPALITY", "Demo kommun")

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("intraprenad.accounts.urls")),
     path("diarium/", include("intraprenad.cases.urls")),
     path("riktlinjer/", include("intraprenad.policy.urls")),
+    path("ekonomi/", include("intraprenad.economy.urls")),
     path("api/", include("config.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

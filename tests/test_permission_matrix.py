@@ -14,15 +14,22 @@ A new URL fails `test_every_url_is_in_the_matrix` until it is given a row here.
 
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 
 from django.db import transaction
 from django.test import Client, TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from conftest import build_municipality
 from intraprenad.cases import services as cases
 from intraprenad.cases.models import Meeting, Paragraph
+from intraprenad.economy.models import Budget, EarlyWarning, Voucher
+from intraprenad.economy.services import closing as closings
+from intraprenad.economy.services import ledger
+from intraprenad.economy.tests import test_closing_factories as closing_factories
+from intraprenad.economy.tests.test_ledger_fixtures import NORR, standard_file
 from intraprenad.lifecycle.models import Memo
 from intraprenad.lifecycle.tests.factories import intraprenad_at, register
 from intraprenad.policy import services as policy
@@ -53,7 +60,7 @@ DECIDERS = frozenset({"admin", "board_member"})
 
 @dataclass(frozen=True)
 class Row:
-    method: str  # "get" or "post"
+    method: str  # "get", "post" or "put"
     args: str  # which object(s) of the world the URL takes, see World.args
     allowed: frozenset[str]
     anon: str  # the outcome for an anonymous visitor who is not let in: "login" or "deny"
@@ -78,6 +85,17 @@ REGISTRAR = frozenset({"admin", "registrar"})
 MINUTES = frozenset({"admin", "registrar", "board_member"})
 PENDING_READERS = frozenset({"admin", "registrar", "officer", "economist", "board_member", "other_unit_head"})
 CONFIDENTIAL = frozenset({"admin", "registrar", "officer", "board_member"})
+# the economy
+ECON_ANY = frozenset(
+    {"admin", "officer", "economist", "board_member", "unit_head", "staff", "other_unit_head", "school_officer"}
+)
+ECON_UNIT = frozenset({"admin", "officer", "economist", "board_member", "unit_head", "staff"})
+LEDGER = frozenset({"admin", "economist"})
+BUDGET_EDIT = frozenset({"admin", "economist", "unit_head"})
+BUDGET_ANY_UNIT = frozenset({"admin", "economist", "unit_head", "other_unit_head"})
+BUDGET_APPROVE = frozenset({"admin", "economist", "board_member"})
+FORECAST = frozenset({"admin", "economist", "unit_head"})
+ACTION_PLAN = frozenset({"admin", "officer", "economist", "unit_head"})
 
 # name (" POST" for a POST, "@variant" for another object): (method, object, who is let in[, anonymous outcome])
 # An anonymous visitor who is not let in is sent to log in ("login"), unless the row says "deny": the object is
@@ -175,6 +193,56 @@ MATRIX: dict[str, Row] = {
     "revision_draft POST": row("post", "revision", OFFICER),
     "revision_adopt": row("get", "draft", MINUTES),
     "revision_adopt POST": row("post", "draft", MINUTES),
+    # the economy: ledger
+    "economy_ledger": row("get", "", LEDGER),
+    "economy_ledger POST": row("post", "", LEDGER),
+    "economy_import_detail": row("get", "ledger_import", LEDGER),
+    "economy_import_status": row("get", "ledger_import", LEDGER),
+    "economy_ledger_template": row("get", "csv", LEDGER),
+    "economy_mapping": row("get", "", LEDGER),
+    "economy_mapping_dimension POST": row("post", "", LEDGER),
+    "economy_mapping_rules POST": row("post", "", LEDGER),
+    "economy_mapping_unit": row("get", "", LEDGER),
+    "economy_mapping_unit POST": row("post", "", LEDGER),
+    "economy_drilldown": row("get", "drilldown", ECON_UNIT),
+    "economy_voucher": row("get", "voucher", ECON_UNIT),
+    # budgets
+    "economy_budgets": row("get", "result_unit", ECON_UNIT),
+    "economy_budget_create POST": row("post", "result_unit", BUDGET_EDIT),
+    "economy_budget_detail": row("get", "budget", ECON_UNIT),
+    "economy_budget_update POST": row("post", "budget_draft", BUDGET_EDIT),
+    "economy_budget_approve POST": row("post", "budget_draft", BUDGET_APPROVE),
+    "economy_budget_new_version POST": row("post", "budget", BUDGET_EDIT),
+    "economy_budget_delete POST": row("post", "budget_draft", BUDGET_EDIT),
+    "economy_index": row("get", "", ECON_ANY),
+    "economy_index POST": row("post", "", LEDGER),
+    "economy_budget_import": row("get", "", BUDGET_ANY_UNIT),
+    "economy_budget_import POST": row("post", "", BUDGET_ANY_UNIT),
+    "economy_budget_template": row("get", "csv", BUDGET_ANY_UNIT),
+    # follow-up
+    "economy_overview": row("get", "", ECON_ANY),
+    "economy_overview_export": row("get", "xlsx", ECON_ANY),
+    "economy_unit": row("get", "result_unit", ECON_UNIT),
+    "economy_unit_export": row("get", "result_unit_xlsx", ECON_UNIT),
+    "economy_forecast POST": row("post", "result_unit", FORECAST),
+    "economy_warnings": row("get", "", ECON_ANY),
+    "economy_warning_acknowledge POST": row("post", "warning", FORECAST),
+    # year-end closing, the result fund and action plans
+    "economy_closings": row("get", "", ECON_ANY),
+    "economy_closing_prepare POST": row("post", "", LEDGER),
+    "economy_closing_detail": row("get", "closing_draft", ECON_UNIT),
+    "economy_closing_decide": row("get", "closing_draft", BOARD),
+    "economy_closing_decide POST": row("post", "closing_draft", BOARD),
+    "economy_closing_reopen": row("get", "closing", BOARD),
+    "economy_closing_reopen POST": row("post", "closing", BOARD),
+    "economy_fund": row("get", "result_unit", ECON_UNIT),
+    "economy_fund_use POST": row("post", "result_unit", BOARD),
+    "economy_action_plan": row("get", "action_plan", ECON_UNIT),
+    "economy_action_plan_update POST": row("post", "action_plan", ACTION_PLAN),
+    "economy_action_measure_add POST": row("post", "action_plan", ACTION_PLAN),
+    "economy_action_follow_up_add POST": row("post", "action_plan", ACTION_PLAN),
+    "economy_action_plan_restore POST": row("post", "action_plan", ACTION_PLAN),
+    "economy_action_measure_update POST": row("post", "measure", ACTION_PLAN),
     # the API: the same rules
     "api_openapi": row("get", "", ALL),
     "api_orgunit_list": row("get", "", READERS),
@@ -217,6 +285,43 @@ MATRIX: dict[str, Row] = {
     "api_termination_propose POST": row("post", "intraprenad", OFFICER),
     "api_termination_memo POST": row("post", "termination", OFFICER),
     "api_termination_decide POST": row("post", "termination", BOARD),
+    "api_economy_import_list": row("get", "", LEDGER),
+    "api_economy_import_list POST": row("post", "", LEDGER),
+    "api_economy_import_detail": row("get", "ledger_import", LEDGER),
+    "api_economy_result_unit_list": row("get", "", ECON_ANY),
+    "api_economy_account_rules": row("get", "", ECON_ANY),
+    "api_economy_account_rules PUT": row("put", "", LEDGER),
+    "api_economy_drilldown": row("get", "drilldown", ECON_UNIT),
+    "api_economy_voucher": row("get", "voucher", ECON_UNIT),
+    "api_economy_budget_list": row("get", "", ECON_ANY),
+    "api_economy_budget_list POST": row("post", "", BUDGET_ANY_UNIT),
+    "api_economy_budget_detail": row("get", "budget", ECON_UNIT),
+    "api_economy_budget_from_previous POST": row("post", "", BUDGET_ANY_UNIT),
+    "api_economy_budget_update POST": row("post", "budget_draft", BUDGET_EDIT),
+    "api_economy_budget_approve POST": row("post", "budget_draft", BUDGET_APPROVE),
+    "api_economy_budget_new_version POST": row("post", "budget", BUDGET_EDIT),
+    "api_economy_budget_delete POST": row("post", "budget_draft", BUDGET_EDIT),
+    "api_economy_budget_index_list": row("get", "", ECON_ANY),
+    "api_economy_budget_index_list POST": row("post", "", LEDGER),
+    "api_economy_overview": row("get", "", ECON_ANY),
+    "api_economy_unit_followup": row("get", "result_unit", ECON_UNIT),
+    "api_economy_forecast_create POST": row("post", "result_unit", FORECAST),
+    "api_economy_warnings": row("get", "", ECON_ANY),
+    "api_economy_warning_acknowledge POST": row("post", "warning", FORECAST),
+    "api_economy_closing_list": row("get", "", ECON_ANY),
+    "api_economy_closing_list POST": row("post", "", LEDGER),
+    "api_economy_closing_detail": row("get", "closing_draft", ECON_UNIT),
+    "api_economy_closing_decide POST": row("post", "closing_draft", BOARD),
+    "api_economy_closing_reopen POST": row("post", "closing", BOARD),
+    "api_economy_fund": row("get", "result_unit", ECON_UNIT),
+    "api_economy_fund_use POST": row("post", "result_unit", BOARD),
+    "api_economy_action_plan_list": row("get", "", ECON_ANY),
+    "api_economy_action_plan_detail": row("get", "action_plan", ECON_UNIT),
+    "api_economy_action_plan_summary POST": row("post", "action_plan", ACTION_PLAN),
+    "api_economy_action_measure_add POST": row("post", "action_plan", ACTION_PLAN),
+    "api_economy_action_follow_up_add POST": row("post", "action_plan", ACTION_PLAN),
+    "api_economy_action_plan_restored POST": row("post", "action_plan", ACTION_PLAN),
+    "api_economy_action_measure_status POST": row("post", "plan_measure", ACTION_PLAN),
 }
 
 
@@ -273,6 +378,40 @@ class World:
         self.motion_case = motion.case
         (self.referral,) = cases.refer_case(by=u.registrar, case=motion.case, decision=refer, to_bodies=[muni.board])
         self.paragraph = refer
+        self._economy(muni)
+
+    def _economy(self, muni):
+        """The unit's economy: a ledger import, budgets, a decided deficit year with its action plan, a draft."""
+        u = muni.users
+        self.result_unit = ledger.set_result_unit(by=u.admin, org_unit=muni.unit, is_comparison=False, objects=[NORR])
+        self.ledger_import = ledger.import_ledger(by=u.economist, data=standard_file(), file_name="huvudbok.se")
+        self.voucher = Voucher.objects.filter(ledger_import=self.ledger_import).first()
+        agreement = self.intraprenad.agreements.first()
+        closing_world = SimpleNamespace(
+            muni=muni, intraprenad=self.intraprenad, result_unit=self.result_unit, revision=agreement.revision
+        )
+        self.closing = closing_factories.decided(closing_world, 2022, result=-closing_factories.MSEK)
+        self.action_plan = self.closing.action_plan
+        self.measure = closings.add_measure(
+            by=u.unit_head,
+            plan=self.action_plan,
+            description="Se över bemanningen.",
+            owner="Enhetschefen",
+            due_on=date(2023, 6, 1),
+        )
+        self.closing_draft = closing_factories.prepared(closing_world, 2023, result=closing_factories.MSEK)
+        annual = {"revenue": closing_factories.REVENUE, "personnel": -closing_factories.REVENUE}
+        self.budget = closing_factories.budget_for(self.result_unit, 2025, annual)
+        self.budget_draft = closing_factories.budget_for(self.result_unit, 2026, annual, status=Budget.Status.DRAFT)
+        self.warning = EarlyWarning.objects.create(
+            result_unit=self.result_unit,
+            year=2025,
+            month=2,
+            method="run_rate",
+            forecast_ore=-closing_factories.MSEK,
+            threshold_ore=1000,
+            created_at=timezone.now(),
+        )
 
     def args(self, kind: str) -> list:
         return {
@@ -297,12 +436,31 @@ class World:
             "paragraph": [self.paragraph.pk],
             "decision": [self.application.decision_id],
             "session_api": [self.intraprenad.pk, self.session.pk],
+            "ledger_import": [self.ledger_import.pk],
+            "voucher": [self.voucher.pk],
+            "drilldown": [],
+            "csv": ["csv"],
+            "xlsx": ["xlsx"],
+            "result_unit": [self.result_unit.pk],
+            "result_unit_xlsx": [self.result_unit.pk, "xlsx"],
+            "budget": [self.budget.pk],
+            "budget_draft": [self.budget_draft.pk],
+            "warning": [self.warning.pk],
+            "closing": [self.closing.pk],
+            "closing_draft": [self.closing_draft.pk],
+            "action_plan": [self.action_plan.pk],
+            "measure": [self.measure.pk],
+            "plan_measure": [self.action_plan.pk, self.measure.pk],
         }[kind]
+
+    def query(self, kind: str) -> str:
+        """The query string some URLs need (the drill-down from a figure names the unit and the year)."""
+        return f"?unit={self.result_unit.pk}&year=2025" if kind == "drilldown" else ""
 
 
 def url_name(key: str) -> str:
     """The URL name of a matrix key: "name", "name POST", or either with "@variant"."""
-    return key.split("@")[0].removesuffix(" POST")
+    return key.split("@")[0].removesuffix(" POST").removesuffix(" PUT")
 
 
 def url_names() -> set[str]:
@@ -360,7 +518,7 @@ class PermissionMatrix(TestCase):
         clients = {api: self.client_for(role, api) for api in (False, True)}
         for name, r in sorted(MATRIX.items()):
             api = name.startswith("api_")
-            url = reverse(url_name(name), args=self.world.args(r.args))
+            url = reverse(url_name(name), args=self.world.args(r.args)) + self.world.query(r.args)
             with transaction.atomic():
                 response = getattr(clients[api], r.method)(url)
                 transaction.set_rollback(True)

@@ -51,6 +51,15 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "lifecycle.edit_agreement": frozenset({R.OFFICER, R.UNIT_HEAD}),
     "lifecycle.sign_agreement": frozenset({R.OFFICER, R.REGISTRAR}),
     "lifecycle.propose_termination": frozenset({R.OFFICER}),
+    # the economy
+    "economy.view_economy": frozenset({R.OFFICER, R.ECONOMIST, R.BOARD_MEMBER, R.UNIT_HEAD, R.STAFF}),
+    "economy.manage_ledger": frozenset({R.ECONOMIST}),
+    "economy.edit_budget": frozenset({R.ECONOMIST, R.UNIT_HEAD}),
+    "economy.approve_budget": frozenset({R.ECONOMIST, R.BOARD_MEMBER}),
+    "economy.enter_forecast": frozenset({R.UNIT_HEAD, R.ECONOMIST}),
+    "economy.prepare_closing": frozenset({R.ECONOMIST}),
+    "economy.decide": frozenset({R.BOARD_MEMBER}),
+    "economy.manage_action_plan": frozenset({R.UNIT_HEAD, R.OFFICER, R.ECONOMIST}),
     "audit.view": frozenset(ADMINISTRATION | {R.BOARD_MEMBER, R.UNIT_HEAD}),
 }
 
@@ -80,6 +89,14 @@ PERMISSION_ACTIONS = {
     "lifecycle.edit_agreement": gettext_lazy("write this agreement"),
     "lifecycle.sign_agreement": gettext_lazy("register the signatures"),
     "lifecycle.propose_termination": gettext_lazy("propose ending this intraprenad"),
+    "economy.view_economy": gettext_lazy("see the economy of this unit"),
+    "economy.manage_ledger": gettext_lazy("import ledgers and map accounts and units"),
+    "economy.edit_budget": gettext_lazy("draft budgets for this unit"),
+    "economy.approve_budget": gettext_lazy("approve budgets for this unit"),
+    "economy.enter_forecast": gettext_lazy("enter a forecast for this unit"),
+    "economy.prepare_closing": gettext_lazy("prepare year-end closings"),
+    "economy.decide": gettext_lazy("decide on year-end results and the result fund for the board"),
+    "economy.manage_action_plan": gettext_lazy("work on this action plan"),
     "audit.view": gettext_lazy("see the change log"),
 }
 

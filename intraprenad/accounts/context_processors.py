@@ -11,5 +11,7 @@ def municipality(request):
             "cases": has_perm(user, "cases.view_case"),
             "guidelines": has_perm(user, "policy.view_revision"),
             "organisation": has_perm(user, "accounts.view_organisation"),
+            "economy": has_perm(user, "economy.view_economy"),
+            "ledger": has_perm(user, "economy.manage_ledger"),
         },
     }

@@ -27,6 +27,7 @@ class Case(models.Model):
         APPLICATION = "application", _("Application for intraprenad")
         AGREEMENT = "agreement", _("Intraprenad agreement")
         TERMINATION = "termination", _("Termination of intraprenad")
+        ECONOMY = "economy", _("Year-end result and result fund")
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):

@@ -1000,11 +1000,23 @@ def start_renewal(*, by, agreement: Agreement, today: date) -> Agreement:
 
 @transaction.atomic
 def propose_termination(
-    *, by, intraprenad: Intraprenad, ground: str, motivation: str, effective_on: date, today: date
+    *,
+    by,
+    intraprenad: Intraprenad,
+    ground: str,
+    motivation: str,
+    effective_on: date,
+    today: date,
+    check_perm: bool = True,
 ) -> Termination:
-    """The administration proposes that the board ends the intraprenad; a case is registered for it."""
+    """The administration proposes that the board ends the intraprenad; a case is registered for it.
+
+    `check_perm=False` is for the system raising the case itself (an action plan past its deadline, see
+    `economy.services.closing.review_action_plans`); with `by=None` the audit actor is the system.
+    """
     intraprenad = _lock_intraprenad(intraprenad)
-    require_perm(by, "lifecycle.propose_termination", intraprenad)
+    if check_perm:
+        require_perm(by, "lifecycle.propose_termination", intraprenad)
     _check_intraprenad_status(intraprenad, I.ACTIVE)
     rules.check_termination_proposal(ground=ground, motivation=motivation, effective_on=effective_on, today=today)
     if intraprenad.terminations.filter(status=T.PROPOSED).exists():

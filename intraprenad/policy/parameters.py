@@ -142,6 +142,16 @@ PARAMETERS: tuple[Parameter, ...] = (
         group="year_end",
     ),
     Parameter(
+        "forecast_warning_share",
+        _("Early warning: forecast deficit larger than this share of the year's costs (%)"),
+        "percent",
+        Decimal("1"),
+        minimum=Decimal("0"),
+        maximum=Decimal("100"),
+        group="year_end",
+        help=_("The unit head and the economist are warned when the full-year forecast shows a larger deficit."),
+    ),
+    Parameter(
         "action_plan_deadline_months",
         _("Action plan: months to restore balance"),
         "int",

@@ -1,7 +1,8 @@
 """axe-core in Chromium over the main pages of the demo municipality: no serious or critical WCAG 2.1 A/AA violations.
 
 The pages are visited as the public, as an officer and as a board member, so both the read-only and the
-form-filled versions are checked. Each page is also saved as a screenshot in artifacts/e2e/.
+form-filled versions are checked; the economy's pages as the economist, the unit head and the board member. Each
+page is also saved as a screenshot in artifacts/e2e/.
 """
 
 import pytest
@@ -9,6 +10,7 @@ from django.urls import reverse
 
 from intraprenad.cases.models import Case, Meeting
 from intraprenad.demo import scenario
+from intraprenad.economy.models import ActionPlan, Budget, LedgerImport, ResultUnit, Voucher, YearEndClosing
 from intraprenad.lifecycle.models import Agreement, Application, Intraprenad
 from intraprenad.policy.models import GuidelineRevision
 
@@ -62,7 +64,39 @@ def pages_of_the_demo() -> dict[str, list[str]]:
         reverse("intraprenad_detail", args=[home_care.pk]),
         reverse("case_detail", args=[motion.pk]),
     ]
-    return {"public": public, "handlaggare": officer, "ledamot": board_member}
+    # the economy: Hemvården Östra's follow-up, budgets, ledger, closing and fund; Åsa skola's action plan
+    east = ResultUnit.objects.get(org_unit__name="Hemvården Östra")
+    budget = Budget.objects.filter(result_unit=east, status=Budget.Status.APPROVED).order_by("-year").first()
+    ledger_import = LedgerImport.objects.filter(status=LedgerImport.Status.DONE).order_by("-id").first()
+    voucher = Voucher.objects.filter(transactions__object_id="41010", ledger_import=ledger_import).first()
+    closing = YearEndClosing.objects.filter(result_unit=east, status=YearEndClosing.Status.DECIDED).first()
+    action_plan = ActionPlan.objects.get(intraprenad__unit__name="Åsa skola")
+    follow_up = reverse("economy_unit", args=[east.pk])
+    economist = [
+        reverse("economy_overview"),
+        follow_up,
+        reverse("economy_budgets", args=[east.pk]),
+        reverse("economy_budget_detail", args=[budget.pk]),
+        reverse("economy_index"),
+        reverse("economy_ledger"),
+        reverse("economy_import_detail", args=[ledger_import.pk]),
+        reverse("economy_mapping"),
+        reverse("economy_drilldown") + f"?unit={east.pk}&year={ledger_import.fiscal_year_start.year}&line=personnel",
+        reverse("economy_voucher", args=[voucher.pk]),
+        reverse("economy_closings"),
+        reverse("economy_closing_detail", args=[closing.pk]),
+        reverse("economy_fund", args=[east.pk]),
+        reverse("economy_action_plan", args=[action_plan.pk]),
+        reverse("economy_warnings"),
+    ]
+    board_member += [reverse("economy_overview"), reverse("economy_closing_detail", args=[closing.pk])]
+    return {
+        "public": public,
+        "handlaggare": officer,
+        "ledamot": board_member,
+        "ekonom": economist,
+        "enhetschef": [follow_up],
+    }
 
 
 def test_main_pages_have_no_serious_accessibility_violations(live_server, page, shots):
@@ -71,7 +105,7 @@ def test_main_pages_have_no_serious_accessibility_violations(live_server, page, 
     base = live_server.url
     found = {}
 
-    # when every main page is checked as the public, an officer and a board member
+    # when every main page is checked as the public, an officer, a board member, the economist and a unit head
     for who, paths in pages_of_the_demo().items():
         if who != "public":
             log_in(page, base, who)

@@ -5,6 +5,14 @@ from django.core.management import call_command
 
 from intraprenad.accounts.models import AuditEvent
 from intraprenad.cases.models import Case, Paragraph, Referral
+from intraprenad.economy.models import (
+    ActionPlan,
+    EarlyWarning,
+    FundMovement,
+    LedgerImport,
+    MonthlyActual,
+    YearEndClosing,
+)
 from intraprenad.lifecycle.models import Agreement, Intraprenad, Termination
 from intraprenad.policy.models import GuidelineRevision
 
@@ -68,3 +76,31 @@ def test_asa_school_was_wound_up_after_a_deficit(demo):
     termination = asa.terminations.get()
     assert termination.ground == Termination.Ground.ECONOMY
     assert termination.status == Termination.Status.DECIDED
+    # the ending was raised by the daily review when the 2021 action plan's deadline passed without balance
+    plan = ActionPlan.objects.get(intraprenad=asa)
+    assert plan.status == ActionPlan.Status.ESCALATED and plan.termination == termination
+    assert plan.closing.deviation_ore < 0 and plan.measures.count() == 2 and plan.follow_ups.count() == 1
+
+
+def test_the_ledger_is_imported_for_every_year_and_reconciles(demo):
+    imports = LedgerImport.objects.filter(status=LedgerImport.Status.DONE)
+    assert sorted(i.fiscal_year_start.year for i in imports) == [2021, 2022, 2023, 2024, 2025, 2026]
+    assert all(i.reconciliation.get("ok", True) for i in imports)
+    # the 2026 export runs through October
+    months = MonthlyActual.objects.filter(year=2026).values_list("month", flat=True)
+    assert max(months) == 10
+
+
+def test_home_care_has_two_surplus_years_in_its_result_fund_and_a_use(demo):
+    home_care = Intraprenad.objects.get(name="Hemvården Östra")
+    closings = YearEndClosing.objects.filter(intraprenad=home_care).order_by("year")
+    assert [(c.year, c.status) for c in closings] == [(2024, "decided"), (2025, "decided")]
+    assert all(c.deviation_ore > 0 and c.unit_share_ore + c.board_share_ore == c.deviation_ore for c in closings)
+    movements = FundMovement.objects.filter(intraprenad=home_care)
+    assert {m.kind for m in movements} == {"allocation", "use"}
+    assert closings.last().fund_closing_ore == sum(m.amount_ore for m in movements)
+
+
+def test_the_comparable_home_care_unit_is_warned_of_a_forecast_deficit(demo):
+    warning = EarlyWarning.objects.get(result_unit__org_unit__name="Hemvården Västra", year=2026)
+    assert warning.month == 10 and warning.forecast_ore < -warning.threshold_ore

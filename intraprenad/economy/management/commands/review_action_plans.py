@@ -1,0 +1,41 @@
+"""Daily job: escalate action plans whose deadline has passed without balance being restored.
+
+Run once a day (cron or a django-q2 schedule), e.g. `python manage.py review_action_plans`. Idempotent: a plan is
+escalated once, so running it again, or late, is safe. `--today` reviews as of another day (for catching up).
+"""
+
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from intraprenad.economy.services.closing import review_action_plans
+
+
+class Command(BaseCommand):
+    help = (
+        "Escalate open action plans past their deadline whose balance is not restored: the case for ending the "
+        "intraprenad is raised for the board. Safe to run repeatedly."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--today", help="Review as of this day (YYYY-MM-DD); default: today.")
+
+    def handle(self, *args, **options):
+        today = timezone.localdate()
+        if options["today"]:
+            try:
+                today = date.fromisoformat(options["today"])
+            except ValueError as error:
+                raise CommandError(_("Give the day as YYYY-MM-DD.")) from error
+            if today > timezone.localdate():
+                raise CommandError(_("The review cannot run as of a day in the future."))
+        escalated = review_action_plans(today=today)
+        for plan in escalated:
+            termination = plan.termination.case.case_number if plan.termination else "–"
+            self.stdout.write(
+                _("Escalated: %(plan)s (deadline %(deadline)s), termination case %(case)s")
+                % {"plan": plan, "deadline": plan.deadline.isoformat(), "case": termination}
+            )
+        self.stdout.write(_("%(n)s action plan(s) escalated.") % {"n": len(escalated)})
