@@ -9,9 +9,9 @@ dropped afterwards), migrated, with every dimension-1 object of the file mapped 
 `services.ledger.import_ledger` as the import page and the `import_sie` command call it. The phases are read
 off the import's progress reports: parse (to 50 %), checks (to 56 %), vouchers and transactions written (to
 92 %), monthly actuals rebuilt (to 98 %), and the rest (saving the import, the audit row and the commit).
-Transaction.voucher and Transaction.ledger_import
-have no database constraints (ADR 19), so the benchmark measures the schema as migrated. BENCH_PROFILE=FILE
-writes a cProfile of the import.
+Each phase gets its wall time, this process's CPU time and, for a local PostgreSQL, the CPU time of the session's
+server process. The schema is the migrated one (Transaction.voucher and .ledger_import have no database
+constraints, ADR 19). BENCH_PROFILE=FILE writes a cProfile of the import.
 """
 
 from __future__ import annotations
@@ -212,7 +212,8 @@ def main(argv: list[str] | None = None) -> int:
             f"load {os.getloadavg()[0]:.1f}"
         )
         for name, (wall, cpu, server_cpu) in result["phases"].items():
-            print(f"  {name:>8}: {wall:6.2f} s, CPU {cpu:5.2f} s" + (f" + server {server_cpu:5.2f} s" if server else ""))
+            on_server = f" + server {server_cpu:5.2f} s" if server else ""
+            print(f"  {name:>8}: {wall:6.2f} s, CPU {cpu:5.2f} s{on_server}")
         failed |= result["status"] != "done"
     return 1 if failed else 0
 

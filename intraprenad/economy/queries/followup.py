@@ -298,7 +298,7 @@ class Totals:
 
     @property
     def deviation_percent(self) -> Decimal | None:
-        return rules.deviation_percent(self.actual_ytd_ore, self.budget_ytd_ore)
+        return rules.net_deviation_percent(self.actual_ytd_ore, self.budget_ytd_ore)
 
     @property
     def forecast_deviation_ore(self) -> int:
@@ -327,7 +327,7 @@ class OverviewRow:
 
     @property
     def deviation_percent(self) -> Decimal | None:
-        return rules.deviation_percent(self.actual_ytd_ore, self.budget_ytd_ore)
+        return rules.net_deviation_percent(self.actual_ytd_ore, self.budget_ytd_ore)
 
     @property
     def forecast_or_budget_ore(self) -> int:
@@ -401,6 +401,8 @@ def overview(user, *, year: int, month: int | None = None) -> Overview:
     tree = org_tree()
     grouped: dict[tuple[str, str], list[OverviewRow]] = defaultdict(list)
     for unit_id, org_unit_id, name, service_type, is_comparison in units:
+        if not figures[unit_id].has_budget and not figures[unit_id].latest_month:
+            continue  # not followed this year (e.g. a unit wound up earlier): no row of zeros
         board_id = board_of(org_unit_id, tree)
         board = tree[board_id][2] if board_id else ""
         grouped[(board, service_type)].append(
@@ -446,7 +448,7 @@ class Cell:
 
     @property
     def deviation_percent(self) -> Decimal | None:
-        return None if self.actual_ore is None else rules.deviation_percent(self.actual_ore, self.budget_ore)
+        return None if self.actual_ore is None else rules.net_deviation_percent(self.actual_ore, self.budget_ore)
 
 
 @dataclass(frozen=True)

@@ -111,6 +111,18 @@ def deviation_percent(actual_ore: int, budget_ore: int) -> Decimal | None:
     return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+# A net result budgeted closer to zero than this (100 000 kr) gives no meaningful percentage: a balanced budget
+# spread month by month leaves nets of a few kronor, and "30 064 201 %" helps nobody.
+MATERIAL_NET_ORE = 10_000_000
+
+
+def net_deviation_percent(actual_ore: int, budget_ore: int) -> Decimal | None:
+    """The deviation of a net result as a percentage, or None when its budget is near zero (see MATERIAL_NET_ORE)."""
+    if abs(budget_ore) < MATERIAL_NET_ORE:
+        return None
+    return deviation_percent(actual_ore, budget_ore)
+
+
 def is_complete_year(months: Iterable[int]) -> bool:
     """A year counts for the seasonal profile only with actuals in all twelve months."""
     return set(range(1, 13)) <= set(months)

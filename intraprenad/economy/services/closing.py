@@ -360,6 +360,11 @@ def decide_closing(*, by, closing: YearEndClosing, meeting: Meeting, decision_te
     _lock_result_unit(closing.result_unit_id)
     meeting = _lock_meeting(meeting, intraprenad)
     _check_meeting_after_year(meeting, closing.year)
+    if closing.case_id and meeting.date < timezone.localdate(closing.case.registered_at):
+        raise ValidationError(
+            _("The decision cannot be dated before its case was registered (%(day)s).")
+            % {"day": timezone.localdate(closing.case.registered_at).isoformat()}
+        )
     _check_fund_unchanged(closing)
     paragraph = case_services.record_paragraph(
         by=by,

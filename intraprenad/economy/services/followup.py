@@ -106,7 +106,12 @@ def check_early_warnings(*, year: int, today: date) -> list[EarlyWarning]:
     budgeted = set(
         Budget.objects.filter(year=year, status=Budget.Status.APPROVED).values_list("result_unit_id", flat=True)
     )
-    latest = {unit_id: month for unit_id, month in queries.latest_months(None, year).items() if unit_id in budgeted}
+    # A year whose December is in the ledger is over: its result goes to the closing, not to a warning.
+    latest = {
+        unit_id: month
+        for unit_id, month in queries.latest_months(None, year).items()
+        if unit_id in budgeted and month < 12
+    }
     existing = set(EarlyWarning.objects.filter(year=year).values_list("result_unit_id", "month"))
     by_month: dict[int, list[int]] = {}
     for unit_id, month in latest.items():

@@ -4,6 +4,7 @@ column."""
 import io
 
 import pytest
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
@@ -11,6 +12,14 @@ from openpyxl import Workbook, load_workbook
 from intraprenad.economy import budget_table
 from intraprenad.economy.budget_table import BudgetTableError, parse_amount, read_budget_table
 from intraprenad.economy.lines import Line
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests read the parser's messages in their English source form (the Swedish is in the catalogue)."""
+    with translation.override("en"):
+        yield
+
 
 L = Line
 HEADER = "enhet;år;rad;månad;belopp;engångspost"

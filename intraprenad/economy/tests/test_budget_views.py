@@ -333,7 +333,7 @@ def test_import_shows_row_and_column_and_stores_nothing(client, muni):
     response = login(client, muni.users.economist).post(reverse("economy_budget_import"), {"file": upload(text)})
     assert response.status_code == 200
     errors = response.context["form"].errors["file"]
-    assert len(errors) == 1 and "2" in errors[0] and "“belopp”" in errors[0]
+    assert len(errors) == 1 and "Rad 2" in errors[0] and "belopp" in errors[0]
     text = "enhet;år;rad;belopp\nOkänd;2026;Intäkter;200\n"
     response = client.post(reverse("economy_budget_import"), {"file": upload(text)})
     assert "Okänd" in response.context["form"].errors["file"][0]

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from intraprenad.accounts.models import AuditEvent
 from intraprenad.economy.models import EarlyWarning, ForecastEntry
-from intraprenad.economy.tests.test_followup_data import KR, YEAR, home_care, result_unit
+from intraprenad.economy.tests.test_followup_data import KR, YEAR, approved_budget, home_care, result_unit
 
 
 @pytest.fixture
@@ -77,7 +77,8 @@ def test_anonymous_visitors_get_401(api, muni):
 
 def test_the_overview_shows_the_units_in_scope_with_totals(api, muni):
     home_care(muni)
-    result_unit(muni.other_unit, is_comparison=True)
+    approved_budget(result_unit(muni.other_unit, is_comparison=True))  # budgeted, no actuals yet
+    result_unit(muni.school)  # followed, but with neither budget nor actuals this year: no row
     data = as_user(api, muni.users.board_member).get(f"/api/economy/overview/?year={YEAR}").json()
     assert data["month"] == 2
     [group] = data["groups"]
@@ -87,6 +88,7 @@ def test_the_overview_shows_the_units_in_scope_with_totals(api, muni):
     assert group["rows"][1]["forecast"] is None
     assert data["totals"]["actual_ytd_ore"] == -400_000 * KR
     assert data["totals"]["units"] == 2
+    assert "Åsa skola" not in str(data)
     # the unit head sees only their own unit
     own = as_user(api, muni.users.unit_head).get(f"/api/economy/overview/?year={YEAR}").json()
     assert [row["name"] for group in own["groups"] for row in group["rows"]] == ["Hemvården Norr"]

@@ -349,3 +349,11 @@ def test_threshold_is_never_negative_nor_above_the_costs(costs, share):
 def test_a_larger_deficit_never_stops_a_warning(deviation, threshold):
     if rules.needs_warning(deviation, threshold):
         assert rules.needs_warning(deviation - 1, threshold)
+
+
+@pytest.mark.parametrize(
+    ("actual", "budget", "expected"),
+    [(-1_035_600, -100, None), (5_000_000, 9_999_999, None), (12_000_000, 10_000_000, Decimal("20.0"))],
+)
+def test_net_deviation_percent_only_for_a_material_budget(actual, budget, expected):
+    assert rules.net_deviation_percent(actual, budget) == expected

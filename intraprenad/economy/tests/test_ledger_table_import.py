@@ -5,9 +5,18 @@ import io
 from datetime import date, datetime
 
 import pytest
+from django.utils import translation
 from openpyxl import Workbook
 
 from intraprenad.economy import table_import as t
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests read the parser's messages in their English source form (the Swedish is in the catalogue)."""
+    with translation.override("en"):
+        yield
+
 
 HEADER = ["datum", "konto", "objekt", "belopp", "text", "verifikation"]
 
