@@ -50,7 +50,7 @@ bench: $(STAMP)
 # Needs GNU gettext: refresh and compile the Swedish catalogues after changing UI strings.
 messages: $(STAMP)
 	for app in intraprenad/*/; do if [ -d $$app/locale ]; then (cd $$app && ../../$(PY) ../../manage.py makemessages -l sv --no-obsolete >/dev/null); fi; done
-	$(PY) manage.py makemessages -l sv --no-obsolete --ignore 'intraprenad/*' --ignore '.venv/*'
+	$(PY) manage.py makemessages -l sv --no-obsolete --ignore 'intraprenad/*' --ignore '.venv/*' --ignore 'tests/*'
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
 clean:
