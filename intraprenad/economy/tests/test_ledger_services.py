@@ -20,7 +20,17 @@ from intraprenad.economy.queries import ledger as queries
 from intraprenad.economy.services import ledger as services
 
 from . import test_ledger_fixtures as fixtures
-from .test_ledger_fixtures import NORR, SYD, TESTDATA, actual_figures, on, sie_file, standard_file, voucher
+from .test_ledger_fixtures import (
+    NORR,
+    SYD,
+    TESTDATA,
+    actual_figures,
+    needs_testdata,
+    on,
+    sie_file,
+    standard_file,
+    voucher,
+)
 
 media = fixtures.media
 mapped = fixtures.mapped
@@ -213,6 +223,7 @@ def test_differences_against_the_files_own_balances_are_refused_with_account_and
     assert result.reconciliation["difference_count"] == 2
 
 
+@needs_testdata
 def test_a_checksum_mismatch_is_refused_even_when_differences_are_allowed(mapped):
     data = (TESTDATA / "sie4sdk__Sie4E1ksumma.SI").read_bytes()
     with pytest.raises(ValidationError) as refused:

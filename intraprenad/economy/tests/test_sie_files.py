@@ -1,18 +1,17 @@
 """The SIE parser on every file in ../shared/testdata/sie/, against its row in manifest.json."""
 
 import json
-import os
 import re
 import threading
-from pathlib import Path
 
 import polars as pl
 import pytest
 
 from intraprenad.economy import sie
 from intraprenad.economy.sie import parse
+from intraprenad.economy.tests.test_ledger_fixtures import find_testdata
 
-TESTDATA = Path(os.environ.get("SIE_TESTDATA", Path(__file__).resolve().parents[4] / "shared/testdata/sie"))
+TESTDATA = find_testdata()
 MANIFEST = TESTDATA / "manifest.json"
 ROWS = json.loads(MANIFEST.read_text()) if MANIFEST.exists() else []
 pytestmark = pytest.mark.skipif(not ROWS, reason=f"SIE test files not found in {TESTDATA} (set SIE_TESTDATA)")
