@@ -735,10 +735,18 @@ def test_the_fund_ledger_and_the_closings_list_take_a_fixed_number_of_queries(wo
 
 
 def test_the_daily_review_is_scheduled_on_the_workers_and_runs_the_review(muni):
+    from importlib import import_module
+
+    from django.apps import apps
     from django_q.models import Schedule
 
     from intraprenad.economy import tasks
 
+    # the migration's step itself (a test that flushes the database also removes what migrations wrote)
+    migration = import_module("intraprenad.economy.migrations.0002_schedule_action_plan_review")
+    Schedule.objects.filter(func=migration.FUNC).delete()
+    migration.schedule(apps, None)
+    migration.schedule(apps, None)  # running it again adds nothing
     schedule = Schedule.objects.get(func="intraprenad.economy.tasks.review_action_plans")
     assert schedule.schedule_type == Schedule.DAILY
     assert tasks.review_action_plans() == 0  # nothing open in an empty municipality
