@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from intraprenad.economy.lines import LINE_ORDER, Line
 from intraprenad.economy.rules.budget import FIRST_YEAR, LAST_YEAR, line_label, sign_error
+from intraprenad.economy.table_import import TableError, spreadsheet_rows
 
 COLUMNS = ("enhet", "år", "rad", "månad", "belopp", "engångspost")
 REQUIRED = ("enhet", "år", "rad", "belopp")
@@ -94,35 +95,11 @@ class ParsedBudget:
 
 def read_budget_table(data: bytes, file_name: str) -> list[ParsedBudget]:
     """The budgets in an uploaded template, by file type (.xlsx, else CSV); BudgetTableError if anything is wrong."""
-    rows = _xlsx_rows(data) if file_name.lower().endswith(".xlsx") else _csv_rows(data)
+    try:
+        rows = spreadsheet_rows(data, file_name)
+    except TableError as e:
+        raise BudgetTableError(e.errors) from e
     return parse_rows(rows)
-
-
-def _csv_rows(data: bytes) -> list[tuple[int, list]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if ";" in first else "\t" if "\t" in first else ","
-    try:
-        return [(number, row) for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1)]
-    except csv.Error as e:
-        raise BudgetTableError([_("The file could not be read as CSV: %(error)s") % {"error": e}]) from e
-
-
-def _xlsx_rows(data: bytes) -> list[tuple[int, list]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as e:  # openpyxl raises many kinds (zip, XML, key errors) for a file that is not a workbook
-        raise BudgetTableError([_("The file could not be read as an Excel workbook (.xlsx).")]) from e
-    try:
-        sheet = workbook.worksheets[0]
-        return [(number, list(row)) for number, row in enumerate(sheet.iter_rows(values_only=True), 1)]
-    finally:
-        workbook.close()
 
 
 def _text(value) -> str:

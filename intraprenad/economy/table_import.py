@@ -153,8 +153,14 @@ def is_table(data: bytes, file_name: str) -> bool:
 
 def read_table(data: bytes, file_name: str) -> Table:
     """The rows of an uploaded template (.xlsx, else CSV); TableError if anything is wrong."""
+    return parse_rows(spreadsheet_rows(data, file_name))
+
+
+def spreadsheet_rows(data: bytes, file_name: str) -> list[tuple[int, list]]:
+    """The numbered rows of an uploaded .xlsx workbook (first sheet) or CSV file (`;`, tab or `,` separated, UTF-8
+    or Windows-1252); TableError if it cannot be read. Shared by the actuals and the budget templates."""
     excel = data[:4] == b"PK\x03\x04" or file_name.lower().endswith(".xlsx")
-    return parse_rows(_xlsx_rows(data) if excel else _csv_rows(data))
+    return _xlsx_rows(data) if excel else _csv_rows(data)
 
 
 def _csv_rows(data: bytes) -> list[tuple[int, list]]:

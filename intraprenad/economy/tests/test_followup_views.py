@@ -94,13 +94,10 @@ def test_the_unit_page_shows_summary_tables_charts_and_the_forecast_form(client,
     assert reverse("economy_unit_export", kwargs={"pk": unit.pk, "fmt": "pdf"}) in page
 
 
-def test_figures_link_to_the_drilldown_when_it_exists(client, muni):
+def test_figures_link_to_the_drilldown(client, muni):
     unit = home_care(muni)
     page = login(client, muni.users.economist).get(unit_url(unit)).content.decode()
-    try:
-        drilldown = reverse("economy_drilldown")
-    except Exception:  # noqa: BLE001 - the ledger part's page is not installed in this checkout
-        pytest.skip("economy_drilldown is not installed")
+    drilldown = reverse("economy_drilldown")
     assert f"{drilldown}?unit={unit.pk}&amp;year={YEAR}&amp;month=2&amp;line=personnel" in page
 
 
