@@ -118,6 +118,19 @@ def test_a_newer_export_of_the_same_year_replaces_the_older_one(mapped):
     assert AuditEvent.objects.get(verb="ledger_import.imported", target_id=str(new.pk)).changes["replaces"] == old.pk
 
 
+def test_every_transaction_row_points_at_a_voucher_of_its_own_import(mapped):
+    # the rows have no database foreign keys (ADR 19): the importer alone keeps them consistent, across a replacement
+    imported(mapped)
+    imported(
+        mapped,
+        sie_file(voucher("A", "1", "20250115", [("3010", on(NORR), "-1.00"), ("1930", "{}", "1.00")]), gen="20260301"),
+    )
+    imported(mapped, standard_file(company="Annan kommun", orgnr="212000-1111"))
+    voucher_import = dict(Voucher.objects.values_list("pk", "ledger_import_id"))
+    rows = list(Transaction.objects.values_list("voucher_id", "ledger_import_id"))
+    assert rows and all(voucher_import.get(voucher_id) == import_id for voucher_id, import_id in rows)
+
+
 def test_an_older_export_than_the_imported_one_is_refused(mapped):
     imported(mapped)
     older = sie_file(
