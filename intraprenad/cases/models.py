@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from intraprenad.accounts.access import EVERYWHERE, has_perm, unit_ids_for
 from intraprenad.accounts.models import OrgUnit
@@ -34,7 +35,7 @@ class Case(models.Model):
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
 
-    series = models.CharField(_("series"), max_length=12)
+    series = models.CharField(pgettext_lazy("case number", "series"), max_length=12)
     year = models.PositiveIntegerField(_("year"))
     number = models.PositiveIntegerField(_("number"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)

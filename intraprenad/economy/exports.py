@@ -205,7 +205,10 @@ def unit_xlsx(report: UnitReport) -> bytes:
 
         header = [_("Month")]
         for line in LINE_ORDER:
-            header += [f"{line_label(line)}: {_('Budget')}", f"{line_label(line)}: {_('Actual')}"]
+            header += [
+                _("%(line)s: Budget") % {"line": line_label(line)},
+                _("%(line)s: Actual") % {"line": line_label(line)},
+            ]
         detail = _sheet(workbook, _("Per month and line"), header, [14] + [16] * (2 * len(LINE_ORDER)))
         for row in report.months:
             values: list = [row.name]
@@ -213,7 +216,7 @@ def unit_xlsx(report: UnitReport) -> bytes:
                 values += [_kr(cell.budget_ore), _kr(cell.actual_ore)]
             detail.append(values)
         _formats(detail, {column: KRONOR for column in range(2, 2 + 2 * len(LINE_ORDER))})
-        return _save(workbook, f"{_('Follow-up')} {name} {report.year}")
+        return _save(workbook, _("Follow-up %(unit)s %(year)s") % {"unit": name, "year": report.year})
 
 
 def overview_xlsx(overview: Overview) -> bytes:
@@ -224,7 +227,7 @@ def overview_xlsx(overview: Overview) -> bytes:
         workbook = Workbook()
         sheet = _sheet(
             workbook,
-            f"{_('Overview')} {overview.year}-{overview.month:02d}",
+            _("Overview %(year)s-%(month)s") % {"year": overview.year, "month": f"{overview.month:02d}"},
             [
                 _("Unit"),
                 _("Board"),
@@ -288,4 +291,7 @@ def overview_xlsx(overview: Overview) -> bytes:
             )
             _bold_row(sheet)
         _formats(sheet, {5: KRONOR, 6: KRONOR, 7: KRONOR, 8: PERCENT, 9: KRONOR, 10: KRONOR, 12: KRONOR})
-        return _save(workbook, f"{_('Board overview')} {overview.year}, {month_name(overview.month)}")
+        return _save(
+            workbook,
+            _("Board overview %(year)s, %(month)s") % {"year": overview.year, "month": month_name(overview.month)},
+        )

@@ -78,13 +78,17 @@ class NewBudgetForm(forms.Form):
     include_start_up = forms.BooleanField(
         label=_("Include the start-up frame increase as a one-time item in the intraprenad's first year"),
         required=False,
-        initial=True,
     )
 
-    def __init__(self, *args, offer_start_up: bool = False, **kwargs):
+    def __init__(self, *args, start_up_year: int | None = None, **kwargs):
+        """`start_up_year`: the intraprenad's first budget year when the unit has a start-up frame increase to
+        offer (the box is then shown, and ticked when the form opens on that year), else None."""
         super().__init__(*args, **kwargs)
-        if not offer_start_up:
+        if start_up_year is None:
             del self.fields["include_start_up"]
+        else:
+            opens_on = self.get_initial_for_field(self.fields["year"], "year")
+            self.fields["include_start_up"].initial = opens_on == start_up_year
 
 
 class BudgetEditForm(forms.Form):

@@ -27,7 +27,10 @@ def dimension_choices(current: str) -> list[tuple[str, str]]:
     choices = [(number, f"{number} – {label}") for number, label in SIE_DIMENSIONS.items()]
     if current not in SIE_DIMENSIONS:
         choices.insert(0, (current, current))
-    return [(value, f"{label} ({_('the setting')})" if value == current else label) for value, label in choices]
+    return [
+        (value, _("%(dimension)s (the setting)") % {"dimension": label} if value == current else label)
+        for value, label in choices
+    ]
 
 
 class UploadForm(forms.Form):

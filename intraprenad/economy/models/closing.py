@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from intraprenad.cases.models import Case, Paragraph
 from intraprenad.lifecycle.models import Intraprenad, Termination
@@ -118,7 +119,7 @@ class FundMovement(models.Model):
         YearEndClosing, null=True, blank=True, on_delete=models.PROTECT, related_name="fund_movements"
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(_("recorded"))
+    created_at = models.DateTimeField(pgettext_lazy("fund movement", "recorded"))
 
     objects = scoped("result_unit__org_unit_id").as_manager()
 
@@ -213,7 +214,7 @@ class ActionFollowUp(models.Model):
     note = models.TextField(_("follow-up"))
     result_to_date_ore = models.BigIntegerField(_("result so far this year (öre)"), null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(_("recorded"))
+    recorded_at = models.DateTimeField(pgettext_lazy("action plan follow-up", "recorded"))
 
     class Meta:
         verbose_name = _("action plan follow-up")

@@ -4,12 +4,14 @@ multi-year view, a budget's lines × months table, versions, and what a new draf
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
+from intraprenad.accounts import audit
+from intraprenad.accounts.models import AuditEvent
 from intraprenad.economy.lines import LINE_ORDER, Line
 from intraprenad.economy.models import (
     Budget,
@@ -26,7 +28,7 @@ S = Budget.Status
 
 
 def kronor(ore: int | None) -> Decimal | None:
-    """öre as kronor, for display (`floatformat:"-2g"` in templates)."""
+    """öre as kronor, for forms and the audit log (templates show öre with the `kr` filter)."""
     return None if ore is None else Decimal(ore) / 100
 
 
@@ -99,8 +101,7 @@ def budget_items(budget: Budget) -> list[dict]:
 class TableRow:
     line: str
     label: str
-    months: list[Decimal]
-    total: Decimal
+    months_ore: list[int]
     total_ore: int
     base_total_ore: int
 
@@ -110,10 +111,9 @@ class BudgetTable:
     """A budget as lines × months, with totals per line and per month and the net result."""
 
     rows: list[TableRow]
-    month_totals: list[Decimal]
-    total: Decimal
+    month_totals_ore: list[int]
     total_ore: int
-    items: list[dict] = field(default_factory=list)
+    items: list[dict] = field(default_factory=list)  # each with its line's label and `amount_ore`
 
 
 def budget_table(budget: Budget) -> BudgetTable:
@@ -124,25 +124,75 @@ def budget_table(budget: Budget) -> BudgetTable:
         TableRow(
             line=line,
             label=rules.line_label(line),
-            months=[kronor(a) for a in months[line]],
-            total=kronor(sum(months[line])),
+            months_ore=list(months[line]),
             total_ore=sum(months[line]),
             base_total_ore=sum(base[line]),
         )
         for line in LINE_ORDER
     ]
     month_totals = [sum(months[line][m] for line in LINE_ORDER) for m in range(12)]
-    total = sum(month_totals)
-    shown_items = [
-        {**item, "label": rules.line_label(item["line"]), "amount": kronor(item["amount_ore"])} for item in items
-    ]
     return BudgetTable(
         rows=rows,
-        month_totals=[kronor(t) for t in month_totals],
-        total=kronor(total),
-        total_ore=total,
-        items=shown_items,
+        month_totals_ore=month_totals,
+        total_ore=sum(month_totals),
+        items=[{**item, "label": rules.line_label(item["line"])} for item in items],
     )
+
+
+# --- a budget's change log ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AmountChange:
+    """A line's yearly amount as a budget event recorded it (in kronor), in öre: `before_ore` → `after_ore` for a
+    change, only `after_ore` for an amount as set."""
+
+    label: str
+    before_ore: int | None
+    after_ore: int
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    label: str
+    value: str  # the recorded value in words
+    amounts: list[AmountChange] | None  # the yearly amounts per line, shown with the `kr` filter instead of `value`
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    event: AuditEvent
+    rows: list[ChangeRow]
+
+
+def _recorded_ore(kronor) -> int:
+    return int((Decimal(str(kronor)) * 100).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def _amount_changes(annual: dict) -> list[AmountChange]:
+    changes = []
+    for line, value in annual.items():
+        before, after = value if isinstance(value, list) else (None, value)
+        changes.append(
+            AmountChange(
+                rules.line_label(line), None if before is None else _recorded_ore(before), _recorded_ore(after)
+            )
+        )
+    return changes
+
+
+def change_log(budget: Budget) -> list[LogEntry]:
+    """The budget's audit rows, oldest first, their changes in words; the yearly amounts ("annual", recorded in
+    kronor per line code) as öre per line label, for the page to show like its other amounts."""
+    entries = []
+    for event in audit.history(budget):
+        rows = [ChangeRow(label, value, None) for label, value in event.change_rows]
+        annual = event.changes.get("annual") if isinstance(event.changes, dict) else None
+        if isinstance(annual, dict):
+            at = list(event.changes).index("annual")  # change_rows has one row per key, in the order recorded
+            rows[at] = replace(rows[at], amounts=_amount_changes(annual))
+        entries.append(LogEntry(event, rows))
+    return entries
 
 
 # --- the multi-year view ------------------------------------------------------------------------
@@ -150,9 +200,9 @@ def budget_table(budget: Budget) -> BudgetTable:
 
 @dataclass
 class YearCell:
-    amount: Decimal | None
+    amount_ore: int | None  # None: no approved budget for the year
     change_percent: Decimal | None  # growth against the year before (see rules.change_percent)
-    change: Decimal | None  # kronor against the year before
+    change_ore: int | None  # the change against the year before
 
 
 @dataclass
@@ -210,9 +260,9 @@ def multi_year(result_unit_id: int) -> MultiYear:
             both = previous is not None and value is not None
             result.append(
                 YearCell(
-                    kronor(value),
+                    value,
                     rules.change_percent(previous, value) if both else None,
-                    kronor(value - previous) if both else None,
+                    value - previous if both else None,
                 )
             )
             previous = value
@@ -262,9 +312,10 @@ def _start_ups(result_unit: ResultUnit) -> list[tuple[object, int]]:
 
 
 def start_up_offer(result_unit: ResultUnit) -> dict | None:
-    """The start-up frame increase to offer on the unit's budget page: the intraprenad, its first year, kronor."""
+    """The start-up frame increase to offer on the unit's budget page: the intraprenad, its first budget year under
+    its agreement, and the amount in öre."""
     for intraprenad, year in _start_ups(result_unit):
-        return {"intraprenad": intraprenad, "year": year, "amount": intraprenad.one_time_frame_increase}
+        return {"intraprenad": intraprenad, "year": year, "amount_ore": int(intraprenad.one_time_frame_increase * 100)}
     return None
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from intraprenad.accounts.access import EVERYWHERE, has_perm, unit_ids_for
 from intraprenad.cases.models import Paragraph
@@ -231,7 +232,7 @@ def _display_parameter(name: str, value) -> str:
 
         return format_kronor(rules.sek_to_ore(value))
     if name == "action_plan_deadline_months":
-        return _("%(n)s months") % {"n": value}
+        return ngettext("%(n)s month", "%(n)s months", value) % {"n": value}
     return f"{str(value).replace('.', ',')} %"
 
 

@@ -511,6 +511,11 @@ class UnitReport:
         return 0 < self.latest_month < self.month
 
     @property
+    def is_finished(self) -> bool:
+        """December is in the ledger: the year's outcome is final (no forecast band, no forecast to enter)."""
+        return rules.is_finished_year(self.latest_month)
+
+    @property
     def chart_rows(self) -> list[dict]:
         """The forecast chart's figures month by month, for the table beside it."""
         return [

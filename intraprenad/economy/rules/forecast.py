@@ -128,6 +128,12 @@ def is_complete_year(months: Iterable[int]) -> bool:
     return set(range(1, 13)) <= set(months)
 
 
+def is_finished_year(latest_month: int) -> bool:
+    """A year whose December is in the ledger is over: its outcome is final, so it is neither forecast nor warned
+    of (its result goes to the year-end closing). `latest_month`: the latest month of the year with actuals."""
+    return latest_month >= 12
+
+
 def profile(amounts_by_month: Mapping[int, int], month: int) -> Profile:
     """(reached by `month`, full year) of one line's monthly amounts."""
     check_month(month)

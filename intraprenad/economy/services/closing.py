@@ -10,7 +10,7 @@ data and always Swedish.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -194,6 +194,11 @@ def _figures(*, intraprenad: Intraprenad, result_unit: ResultUnit, year: int) ->
     }
 
 
+def _moment(today: date) -> datetime:
+    """`today` as a time: the current time of day on that day (so the current time when it is today)."""
+    return timezone.make_aware(datetime.combine(today, timezone.localtime().time()))
+
+
 def _closing_case(*, by, intraprenad: Intraprenad, year: int, today: date) -> Case:
     """The case of the year's closing: the one a reopened closing of the year already has, else a new one."""
     earlier = (
@@ -249,7 +254,7 @@ def prepare_closing(*, by, intraprenad: Intraprenad, year: int, today: date, com
             % {"later": later.year, "year": year}
         )
     figures = _figures(intraprenad=intraprenad, result_unit=result_unit, year=year)
-    now = timezone.now()
+    now = _moment(today)
     if closing is None:
         closing = YearEndClosing.objects.create(
             intraprenad=intraprenad,

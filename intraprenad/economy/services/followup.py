@@ -110,7 +110,7 @@ def check_early_warnings(*, year: int, today: date) -> list[EarlyWarning]:
     latest = {
         unit_id: month
         for unit_id, month in queries.latest_months(None, year).items()
-        if unit_id in budgeted and month < 12
+        if unit_id in budgeted and not rules.is_finished_year(month)
     }
     existing = set(EarlyWarning.objects.filter(year=year).values_list("result_unit_id", "month"))
     by_month: dict[int, list[int]] = {}

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from intraprenad.economy.forms import budget as forms
 from intraprenad.economy.lines import Line
 from intraprenad.economy.models import Budget, BudgetIndex
 from intraprenad.economy.queries import budget as queries
@@ -76,7 +77,8 @@ def test_budgets_page_shows_the_years_side_by_side_with_index_and_change(client,
     assert [c.year for c in multi.columns] == [2025, 2026]
     assert multi.columns[1].source == "SKR PKV oktober"
     personnel = dict(multi.rows)[str(L.PERSONNEL.label)]
-    assert personnel[0].amount == Decimal("-9000000")
+    assert personnel[0].amount_ore == -900_000_000
+    assert "\u22129\u00a0000\u00a0000\u00a0kr" in page  # in kronor with a real minus sign, like the other pages
     assert personnel[1].change_percent == Decimal("3.1")
     assert "9\xa0000\xa0000" in page
     assert response.context["can_edit"] is True
@@ -149,6 +151,40 @@ def test_create_an_empty_draft_with_the_start_up_item(client, muni):
     ]
 
 
+def test_the_start_up_item_is_ticked_only_when_the_form_opens_on_the_first_year(client, muni):
+    from intraprenad.lifecycle.models import Intraprenad
+
+    # given an intraprenad started in 2021, so its first budget year is 2022
+    Intraprenad.objects.create(
+        name="Hemvården Norr",
+        unit=muni.unit,
+        board=muni.board,
+        service_type="Hemtjänst",
+        one_time_frame_increase=Decimal("1500000"),
+        created_at=datetime(2021, 6, 1, 10, tzinfo=UTC),
+    )
+    unit = result_unit(muni)
+    client = login(client, muni.users.economist)
+    # when the unit has budgets up to 2023, the form opens on 2024: the box is offered but not ticked
+    approved(muni, 2023)
+    page = client.get(reverse("economy_budgets", args=[unit.pk]))
+    form = page.context["new_form"]
+    assert form["year"].value() == 2024
+    assert form["include_start_up"].value() is False
+    # the amount is shown in kronor
+    assert "1\u00a0500\u00a0000\u00a0kr" in page.content.decode()
+
+
+@pytest.mark.parametrize(("opens_on", "ticked"), [(2022, True), (2023, False), (2021, False)])
+def test_the_start_up_box_is_ticked_for_the_first_budget_year_only(opens_on, ticked):
+    form = forms.NewBudgetForm(initial={"year": opens_on}, start_up_year=2022)
+    assert form["include_start_up"].value() is ticked
+
+
+def test_without_a_start_up_increase_there_is_no_box():
+    assert "include_start_up" not in forms.NewBudgetForm(initial={"year": 2022}).fields
+
+
 def test_create_is_refused_for_staff(client, muni):
     unit = result_unit(muni)
     response = login(client, muni.users.staff).post(
@@ -177,6 +213,38 @@ def test_detail_shows_lines_by_month_with_totals_and_the_forms(client, muni):
     assert "edit_form" in response.context
     assert "approve_form" not in response.context
     assert response.context["edit_form"].initial["line_revenue"] == Decimal("12000000")
+
+
+def test_the_month_table_shows_kronor_with_a_real_minus_sign(client, muni):
+    budget = services.draft_budget(
+        by=muni.users.unit_head, result_unit=result_unit(muni), year=2025, annual=ANNUAL, items=[START_UP]
+    )
+    page = login(client, muni.users.unit_head).get(reverse("economy_budget_detail", args=[budget.pk])).content.decode()
+    assert '<td class="num">\u2212750\u00a0000\u00a0kr</td>' in page  # personnel, a month
+    assert "<strong>\u22129\u00a0000\u00a0000\u00a0kr</strong>" in page  # personnel, the year
+    assert '<td class="num">1\u00a0500\u00a0000\u00a0kr</td>' in page  # the one-time item
+    assert "-750000" not in page and "-750\u00a0000" not in page
+
+
+def test_the_change_log_shows_the_yearly_amounts_in_kronor_per_line(client, muni):
+    # given a draft whose revenue the economist then raised
+    budget = services.draft_budget(by=muni.users.unit_head, result_unit=result_unit(muni), year=2025, annual=ANNUAL)
+    services.update_draft(
+        by=muni.users.economist,
+        budget=budget,
+        annual={**ANNUAL, L.REVENUE: ANNUAL[L.REVENUE] + 100_000_00},
+        items=[],
+        comment="",
+    )
+    # when the economist opens the budget
+    response = login(client, muni.users.economist).get(reverse("economy_budget_detail", args=[budget.pk]))
+    # then the log names the lines and shows kronor, the change as before → after
+    page = response.content.decode()
+    page = page[page.index('<section class="audit"') :]
+    assert "Personalkostnader: \u22129\u00a0000\u00a0000\u00a0kr" in page
+    assert "Intäkter: 12\u00a0000\u00a0000\u00a0kr → 12\u00a0100\u00a0000\u00a0kr" in page
+    assert "revenue:" not in page and "-9000000" not in page
+    assert '<caption class="visually-hidden">Ändringslogg</caption>' in page
 
 
 def test_detail_is_hidden_from_another_units_head(client, muni):

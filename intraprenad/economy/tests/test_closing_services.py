@@ -107,6 +107,28 @@ def test_preparing_a_draft_again_recomputes_it(world):
     assert event.changes["changed"]["deviation_ore"] == [MSEK // 2, MSEK // 4]
 
 
+def test_the_closing_is_prepared_on_the_day_given(world):
+    # given a year prepared as of a day in the past, then prepared again as of a later day
+    year_of(world, 2024, result=MSEK // 2)
+    economist = world.muni.users.economist
+    first = services.prepare_closing(by=economist, intraprenad=world.intraprenad, year=2024, today=date(2025, 2, 1))
+    # then the closing is dated that day, not the day the test runs
+    assert timezone.localdate(first.prepared_at) == date(2025, 2, 1)
+    # and preparing it again dates it anew
+    again = services.prepare_closing(by=economist, intraprenad=world.intraprenad, year=2024, today=date(2025, 2, 3))
+    again.refresh_from_db()
+    assert timezone.localdate(again.prepared_at) == date(2025, 2, 3)
+
+
+def test_a_closing_prepared_today_has_the_current_time(world):
+    year_of(world, 2024, result=MSEK // 2)
+    before = timezone.now()
+    closing = services.prepare_closing(
+        by=world.muni.users.economist, intraprenad=world.intraprenad, year=2024, today=timezone.localdate()
+    )
+    assert before <= closing.prepared_at <= timezone.now()
+
+
 def test_a_surplus_share_and_the_fund_cap_go_by_the_guidelines(muni):
     # given guidelines: the unit keeps 60 %, the fund at most 5 % of turnover (0.5 MSEK), and 0.3 MSEK already in it
     world = closing_world(muni, surplus_share_unit="60", fund_cap_share_of_turnover="5")

@@ -360,5 +360,6 @@ def test_the_daily_command_escalates_overdue_plans(world, plan, capsys):
     plan.refresh_from_db()
     assert plan.status == ActionPlan.Status.ESCALATED
     assert plan.termination.case.case_number in out
+    assert "1 åtgärdsplan väckt hos nämnden." in out  # singular
     call_command("review_action_plans", "--today", "2025-03-16")
-    assert "0" in capsys.readouterr().out
+    assert "0 åtgärdsplaner väckta hos nämnden." in capsys.readouterr().out  # plural

@@ -357,3 +357,11 @@ def test_a_larger_deficit_never_stops_a_warning(deviation, threshold):
 )
 def test_net_deviation_percent_only_for_a_material_budget(actual, budget, expected):
     assert rules.net_deviation_percent(actual, budget) == expected
+
+
+@pytest.mark.parametrize(
+    ("latest_month", "finished"),
+    [(0, False), (1, False), (11, False), (12, True)],
+)
+def test_a_year_is_finished_once_december_is_in_the_ledger(latest_month, finished):
+    assert rules.is_finished_year(latest_month) is finished

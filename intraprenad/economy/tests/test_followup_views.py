@@ -109,6 +109,49 @@ def test_board_members_and_staff_see_the_unit_without_the_forecast_form(client, 
         assert response.context["forecast_form"] is None
 
 
+def test_a_finished_year_shows_no_forecast_band_and_no_forecast_form(client, muni):
+    # given a unit whose ledger has all twelve months of the year, December included
+    unit = result_unit(muni.unit)
+    approved_budget(unit)
+    add_actuals(unit, months=range(1, 13))
+    # when the unit head, who may enter forecasts, opens the year
+    response = login(client, muni.users.unit_head).get(unit_url(unit))
+    # then the outcome is final: only the cumulative chart, no forecast form, a sentence saying so instead
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert response.context["report"].is_finished
+    assert page.count('role="img"') == 1
+    assert "band" not in response.context["charts"]
+    assert response.context["forecast_form"] is None
+    assert reverse("economy_forecast", kwargs={"pk": unit.pk}) not in page
+    assert f"Året {YEAR} är avslutat" in page
+
+
+def test_a_finished_year_looked_at_after_an_earlier_month_still_has_no_forecast_band(client, muni):
+    unit = result_unit(muni.unit)
+    approved_budget(unit)
+    add_actuals(unit, months=range(1, 13))
+    response = login(client, muni.users.unit_head).get(unit_url(unit) + "&month=6")
+    assert response.context["report"].month == 6
+    assert "band" not in response.context["charts"]
+    assert response.context["forecast_form"] is None
+
+
+def test_the_month_table_links_actuals_on_the_page_only(client, muni):
+    # given the unit page and its PDF share one month-by-month table
+    unit = home_care(muni)
+    client = login(client, muni.users.economist)
+    page = client.get(unit_url(unit)).content.decode()
+    drilldown = reverse("economy_drilldown")
+    # then the page's month rows link to the drill-down (the net result of a month: no line)
+    assert f'{drilldown}?unit={unit.pk}&amp;year={YEAR}&amp;month=1">' in page
+    assert f"Resultat per månad {YEAR}" in page
+    # and the PDF has the same table without links
+    text = pdf_text(client.get(unit_url(unit, "economy_unit_export", fmt="pdf")).content)
+    assert f"Resultat per månad {YEAR}" in text
+    assert "januari −200 000 kr" in text
+
+
 @pytest.mark.parametrize("role", ["other_unit_head", "school_officer", "evaluator", "no_role"])
 def test_a_unit_outside_ones_scope_is_not_found(client, muni, role):
     unit = home_care(muni)

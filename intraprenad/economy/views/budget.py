@@ -11,7 +11,6 @@ from django.utils.dates import MONTHS, MONTHS_3
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from intraprenad.accounts import audit
 from intraprenad.accounts.access import denied_message, has_perm
 from intraprenad.core.forms import show_errors
 from intraprenad.economy import budget_table
@@ -81,7 +80,7 @@ def budget_list(request, pk, *, new_form=None):
         "new_form": new_form
         or forms.NewBudgetForm(
             initial={"year": queries.next_budget_year(unit.pk, timezone.localdate())},
-            offer_start_up=offer is not None,
+            start_up_year=offer["year"] if offer else None,
         ),
     }
     return render(request, "economy/budget/budget_list.html", context)
@@ -93,7 +92,8 @@ def budget_create(request, pk):
     unit = _result_unit(request, pk)
     if not has_perm(request.user, services.EDIT, unit):
         raise PermissionDenied(denied_message(services.EDIT))
-    form = forms.NewBudgetForm(request.POST, offer_start_up=queries.start_up_offer(unit) is not None)
+    offer = queries.start_up_offer(unit)
+    form = forms.NewBudgetForm(request.POST, start_up_year=offer["year"] if offer else None)
     if form.is_valid():
         year = form.cleaned_data["year"]
         items = queries.suggested_items(unit, year) if form.cleaned_data.get("include_start_up") else []
@@ -161,7 +161,7 @@ def budget_detail(request, pk, *, edit_form=None, item_formset=None, approve_for
     if can_approve:
         context["approve_form"] = approve_form or forms.ApproveBudgetForm(body_ids=_body_ids(budget.result_unit))
     if context["can_view_audit"]:
-        context["audit_events"] = audit.history(budget)
+        context["change_log"] = queries.change_log(budget)
     return render(request, "economy/budget/budget_detail.html", context)
 
 

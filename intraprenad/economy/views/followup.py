@@ -111,7 +111,7 @@ def unit_charts(report: queries.UnitReport) -> dict[str, str]:
             % {"unit": name, "year": report.year},
         )
     }
-    if report.forecast is not None:
+    if report.forecast is not None and not report.is_finished:
         result["band"] = charts.forecast_band_svg(
             months,
             report.actual_cum,
@@ -127,7 +127,8 @@ def unit_charts(report: queries.UnitReport) -> dict[str, str]:
 def _unit_page(request, unit: ResultUnit, *, year: int, month: int | None, period_form, forecast_form=None):
     report = queries.unit_report(unit, year=year, month=month)
     can_forecast = has_perm(request.user, FORECAST, unit)
-    if can_forecast and forecast_form is None:
+    may_enter = can_forecast and not report.is_finished
+    if may_enter and forecast_form is None:
         initial = {"year": report.year, "month": report.month or timezone.localdate().month}
         if report.forecast is not None:
             initial["result"] = str(round_kronor(report.forecast.result_ore))
@@ -141,7 +142,7 @@ def _unit_page(request, unit: ResultUnit, *, year: int, month: int | None, perio
             "report": report,
             "charts": unit_charts(report),
             "form": period_form,
-            "forecast_form": forecast_form if can_forecast else None,
+            "forecast_form": forecast_form if may_enter else None,
             "can_acknowledge": can_forecast,
             "query": query,
             "fallback_lines": [queries.line_label(line) for line in report.forecast.run_rate_lines]

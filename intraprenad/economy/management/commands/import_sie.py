@@ -15,9 +15,17 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from intraprenad.economy.models import LedgerImport
 from intraprenad.economy.services import ledger
+
+# The file's checksum (#KSUMMA) as the reconciliation records it, in words for the summary.
+CHECKSUM_STATES = {
+    "absent": pgettext_lazy("checksum", "absent"),
+    "verified": pgettext_lazy("checksum", "verified"),
+    "mismatch": pgettext_lazy("checksum", "does not match"),
+}
 
 
 class Command(BaseCommand):
@@ -88,6 +96,7 @@ class Command(BaseCommand):
         if rec.get("ok"):
             lines.append(_("Reconciliation: the file agrees with its own balances."))
         else:
+            checksum = rec.get("ksumma", "absent")
             lines.append(
                 _(
                     "Reconciliation: %(unbalanced)s unbalanced vouchers, %(differences)s differences, "
@@ -96,7 +105,7 @@ class Command(BaseCommand):
                 % {
                     "unbalanced": rec.get("unbalanced_count", len(rec.get("unbalanced_vouchers", []))),
                     "differences": rec.get("difference_count", len(rec.get("differences", []))),
-                    "ksumma": rec.get("ksumma", "absent"),
+                    "ksumma": CHECKSUM_STATES.get(checksum, checksum),
                 }
             )
         if dry_run:

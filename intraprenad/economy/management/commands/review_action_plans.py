@@ -9,6 +9,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from intraprenad.economy.services.closing import review_action_plans
 
@@ -38,4 +39,7 @@ class Command(BaseCommand):
                 _("Escalated: %(plan)s (deadline %(deadline)s), termination case %(case)s")
                 % {"plan": plan, "deadline": plan.deadline.isoformat(), "case": termination}
             )
-        self.stdout.write(_("%(n)s action plan(s) escalated.") % {"n": len(escalated)})
+        self.stdout.write(
+            ngettext("%(n)s action plan escalated.", "%(n)s action plans escalated.", len(escalated))
+            % {"n": len(escalated)}
+        )
