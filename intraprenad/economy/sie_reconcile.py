@@ -87,6 +87,14 @@ def reconcile(
         year=per_voucher.get_column("year").gather(transactions.get_column("voucher")),
         month=per_voucher.get_column("month").gather(transactions.get_column("voucher")),
     )
+    # Summed per account, month and objects first: a few thousand groups, whose text columns are cheap to compare.
+    rows = (
+        rows.group_by("year", "account", "month", "objects")
+        .agg(pl.col("amount_ore").sum())
+        .with_columns(pl.col("account").cast(pl.String), pl.col("objects").cast(pl.String))
+        .collect()
+        .lazy()
+    )
     by_account = rows.group_by("year", "account").agg(pl.col("amount_ore").sum()).collect()
     by_month = rows.group_by("year", "account", "month").agg(trans_ore=pl.col("amount_ore").sum())
     by_month = by_month.with_columns(month=month_text(pl.col("month"))).collect()

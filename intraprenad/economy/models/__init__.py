@@ -3,7 +3,7 @@
 from .budget import Budget, BudgetAmount, BudgetIndex, BudgetItem
 from .closing import ActionFollowUp, ActionMeasure, ActionPlan, FundMovement, YearEndClosing
 from .followup import EarlyWarning, ForecastEntry
-from .ledger import LedgerImport, MonthlyActual, Transaction, Voucher
+from .ledger import LedgerImport, MonthlyActual, Transaction, TransactionBlock, Voucher
 from .setup import AccountLineRule, LedgerObject, LedgerSettings, ResultUnit
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "MonthlyActual",
     "ResultUnit",
     "Transaction",
+    "TransactionBlock",
     "Voucher",
     "YearEndClosing",
 ]

@@ -91,13 +91,20 @@ class Voucher(models.Model):
 class Transaction(models.Model):
     """One counted #TRANS row (or one row of a CSV/Excel import). Written in bulk by the importer.
 
-    `period` is the voucher month as YYYYMM; `object_id` the row's object of the import's dimension.
+    `period` is the voucher month as YYYYMM; `object_id` the row's object of the import's dimension; `position`
+    the row's place among the import's rows in file order. The importer gives an import's rows consecutive ids,
+    ordered by object, period and position, and records the id range of every object and month in a
+    `TransactionBlock`: the drill-down finds a figure's rows by those ranges of the primary key (ADR 20).
     """
 
     # No database constraints on these two keys: the importer is their only writer and takes both ids from the
     # rows it has just written in the same transaction; checking a million keys doubles the import (ADR 19).
-    ledger_import = models.ForeignKey(LedgerImport, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    # No index on the import either: an import's rows are one range of ids (ADR 20).
+    ledger_import = models.ForeignKey(
+        LedgerImport, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     voucher = models.ForeignKey(Voucher, on_delete=models.CASCADE, related_name="transactions", db_constraint=False)
+    position = models.PositiveIntegerField(_("row in the file"), default=0)
     account = models.CharField(_("account"), max_length=20)
     object_id = models.CharField(_("object"), max_length=40, blank=True)
     object_list = models.CharField(_("objects"), max_length=200, blank=True)
@@ -109,10 +116,34 @@ class Transaction(models.Model):
     class Meta:
         verbose_name = _("transaction")
         verbose_name_plural = _("transactions")
-        indexes = [models.Index(fields=["object_id", "period"], name="trans_object_period")]
 
     def __str__(self) -> str:
         return f"{self.account} {self.amount_ore}"
+
+
+class TransactionBlock(models.Model):
+    """The transactions of one import for one object and month: the ids `first_id` to `last_id` (ADR 20).
+
+    Written by the importer with the rows; the drill-down from a figure reads its rows by these ranges, and a
+    replaced import's rows are deleted by them."""
+
+    ledger_import = models.ForeignKey(LedgerImport, on_delete=models.CASCADE, related_name="blocks")
+    object_id = models.CharField(_("object"), max_length=40, blank=True)
+    period = models.PositiveIntegerField(_("period"))
+    first_id = models.BigIntegerField(_("first transaction id"))
+    last_id = models.BigIntegerField(_("last transaction id"))
+
+    class Meta:
+        verbose_name = _("block of transactions")
+        verbose_name_plural = _("blocks of transactions")
+        constraints = [
+            models.UniqueConstraint(fields=["ledger_import", "object_id", "period"], name="transactionblock_unique"),
+            models.CheckConstraint(condition=Q(first_id__lte=models.F("last_id")), name="transactionblock_range"),
+        ]
+        indexes = [models.Index(fields=["object_id", "period"], name="block_object_period")]
+
+    def __str__(self) -> str:
+        return f"{self.ledger_import_id} {self.object_id} {self.period}: {self.first_id}–{self.last_id}"
 
 
 class MonthlyActual(models.Model):

@@ -18,8 +18,10 @@ from intraprenad.economy.models import (
     MonthlyActual,
     ResultUnit,
     Transaction,
+    TransactionBlock,
     Voucher,
 )
+from intraprenad.economy.rules.ledger import merge_ranges
 
 VIEW = "economy.view_economy"
 MANAGE = "economy.manage_ledger"
@@ -136,22 +138,25 @@ def _periods(year: int, month: int | None) -> tuple[int, int]:
 
 
 def unit_transactions(result_unit: ResultUnit, year: int, month: int | None = None) -> QuerySet[Transaction]:
-    """The counted transactions of the unit's ledger objects in the year (or month), from current imports."""
+    """The counted transactions of the unit's ledger objects in the year (or month), from current imports: the
+    id ranges of their blocks (ADR 20)."""
     first, last = _periods(year, month)
     by_dimension: dict[str, list[str]] = {}
     for dimension, obj in result_unit.ledger_objects.values_list("dimension", "object_id"):
         by_dimension.setdefault(dimension, []).append(obj)
-    if not by_dimension:
-        return Transaction.objects.none()
     objects = Q()
     for dimension, objs in by_dimension.items():
         objects |= Q(ledger_import__dimension=dimension, object_id__in=objs)
-    return Transaction.objects.filter(
-        objects,
-        period__gte=first,
-        period__lte=last,
-        ledger_import__status=LedgerImport.Status.DONE,
-    )
+    blocks = TransactionBlock.objects.filter(
+        objects, period__gte=first, period__lte=last, ledger_import__status=LedgerImport.Status.DONE
+    ).values_list("first_id", "last_id")
+    ranges = merge_ranges(blocks) if by_dimension else []
+    if not ranges:
+        return Transaction.objects.none()
+    within = Q()
+    for low, high in ranges:
+        within |= Q(id__gte=low, id__lte=high)
+    return Transaction.objects.filter(within)
 
 
 def drilldown(result_unit: ResultUnit, year: int, month: int | None = None, line: str | None = None) -> Drilldown:
@@ -206,4 +211,5 @@ def voucher_visible(user, voucher: Voucher) -> bool:
 
 
 def voucher_rows(voucher: Voucher) -> QuerySet[Transaction]:
-    return voucher.transactions.order_by("id")
+    """The voucher's rows in the order of the file."""
+    return voucher.transactions.order_by("position", "id")

@@ -13,11 +13,12 @@ nothing; a newer export of the same company and fiscal year replaces the older o
 
 Storing is fast: the rows go from polars columns straight to the database through the DB-API of Django's own
 connection, inside its transaction (SQLite: `executemany` of multi-row INSERTs with plain tuples; PostgreSQL:
-`COPY ... FROM STDIN` with CSV written by polars). Voucher ids are read back ordered by id after the vouchers
-are inserted: within one statement of one transaction both databases hand out increasing ids in insertion
-order (SQLite holds the write lock, PostgreSQL's sequence is monotonic per session), so the n-th id is the
-n-th voucher of the file, also when other sessions insert at the same time (their ids interleave but are never
-among ours, and ours are read back by import).
+`COPY ... FROM STDIN` with CSV written by polars). The importer gives the vouchers and the transactions their ids
+itself, from blocks of consecutive ids it reserves (imports take turns on the lock of the ledger settings, and
+nothing else writes these tables). The transactions are written ordered by object, month and file order, and the
+id range of every object and month is recorded as a `TransactionBlock`: the drill-down reads a figure's rows by
+those ranges of the primary key, and a replaced import's rows are deleted by them, so the million rows need no
+index but the primary key and the voucher's (ADR 20).
 
 Monthly actuals are derived: after an import, and after any mapping change, the affected years are rebuilt from
 the transactions of all current imports by a GROUP BY (for a file without vouchers, from its #PSALDO per
@@ -42,6 +43,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -58,6 +60,7 @@ from intraprenad.economy.models import (
     MonthlyActual,
     ResultUnit,
     Transaction,
+    TransactionBlock,
     Voucher,
 )
 from intraprenad.economy.queries import ledger as queries
@@ -411,13 +414,19 @@ def _check_file(parsed: ParsedFile, *, allow_differences: bool) -> None:
             if not frame.height:
                 continue
             limit = FIELD_LIMITS[column]
-            long = frame.filter(pl.col(column).str.len_chars() > limit)
+            long = frame.filter(pl.col(column).cast(pl.String).str.len_chars() > limit)
             if long.height:
                 raise ValidationError(
                     _('Line %(line)s: the %(field)s "%(value)s" is longer than %(limit)s characters.')
                     % {
                         "line": long.get_column("line")[0],
-                        "field": column,
+                        # as users know the field: the ledger template's column, or in words (no column)
+                        "field": {
+                            "series": _("voucher series"),
+                            "number": "verifikation",
+                            "account": "konto",
+                            "object": "objekt",
+                        }[column],
                         "value": long.get_column(column)[0][:60],
                         "limit": limit,
                     }
@@ -530,10 +539,12 @@ def _describe(ledger_import: LedgerImport, parsed: ParsedFile) -> str:
 
 # --- writing rows -----------------------------------------------------------------------------------
 
-VOUCHER_COLUMNS = ("ledger_import_id", "series", "number", "date", "text", "line")
+VOUCHER_COLUMNS = ("id", "ledger_import_id", "series", "number", "date", "text", "line")
 TRANSACTION_COLUMNS = (
+    "id",
     "ledger_import_id",
     "voucher_id",
+    "position",
     "account",
     "object_id",
     "object_list",
@@ -640,8 +651,38 @@ def _store_rows(ledger_import: LedgerImport, parsed: ParsedFile, progress: Calla
         _write_rows(ledger_import, parsed, progress)
 
 
+def _reserve_ids(model, count: int) -> int:
+    """The first of `count` consecutive new ids of `model`'s table, for this transaction's rows.
+
+    The caller holds the lock of the ledger settings (`_lock_settings`), so no other import reserves at the same
+    time, and only imports write these tables. PostgreSQL: the identity sequence is moved past the block.
+    SQLite: the block starts after both the highest id and the highest ever handed out (AUTOINCREMENT), and
+    SQLite moves its counter itself when the rows are written."""
+    table = model._meta.db_table
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+            sequence = cursor.fetchone()[0]
+            cursor.execute("SELECT nextval(%s)", [sequence])
+            first = int(cursor.fetchone()[0])
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {quote(table)}")
+            first = max(first, int(cursor.fetchone()[0]) + 1)
+            cursor.execute("SELECT setval(%s, %s)", [sequence, first + max(count, 1) - 1])
+            return first
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {quote(table)}")
+        highest = int(cursor.fetchone()[0])
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            row = cursor.fetchone()
+            highest = max(highest, int(row[0]) if row else 0)
+        return highest + 1
+
+
 def _write_rows(ledger_import: LedgerImport, parsed: ParsedFile, progress: Callable[[float], None]) -> None:
+    first_voucher = _reserve_ids(Voucher, parsed.vouchers.height)
     vouchers = parsed.vouchers.select(
+        (pl.int_range(pl.len(), dtype=pl.Int64) + first_voucher).alias("id"),
         pl.lit(ledger_import.pk, pl.Int64).alias("ledger_import_id"),
         pl.col("series").fill_null(""),
         pl.col("number").fill_null(""),
@@ -650,35 +691,64 @@ def _write_rows(ledger_import: LedgerImport, parsed: ParsedFile, progress: Calla
         pl.col("line").fill_null(0),
     )
     _insert(Voucher._meta.db_table, VOUCHER_COLUMNS, vouchers, lambda f: progress(0.1 * f))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id FROM {connection.ops.quote_name(Voucher._meta.db_table)} "
-            "WHERE ledger_import_id = %s ORDER BY id",
-            [ledger_import.pk],
-        )
-        ids = pl.Series("voucher_id", [row[0] for row in cursor.fetchall()], dtype=pl.Int64)
-    if ids.len() != parsed.vouchers.height:  # pragma: no cover - a broken database
-        raise DatabaseError(f"expected {parsed.vouchers.height} voucher ids, got {ids.len()}")
+    if not parsed.transactions.height:
+        return
+    first_row = _reserve_ids(Transaction, parsed.transactions.height)
     voucher = parsed.transactions.get_column("voucher")
     periods = parsed.vouchers.select(period=pl.col("date").dt.year() * 100 + pl.col("date").dt.month()).to_series()
-    rows = parsed.transactions.select(
-        pl.lit(ledger_import.pk, pl.Int64).alias("ledger_import_id"),
-        ids.gather(voucher).alias("voucher_id"),
-        pl.col("account"),
-        pl.col("object").fill_null("").alias("object_id"),
-        pl.col("objects").fill_null("").str.slice(0, OBJECTS_LIMIT).alias("object_list"),
-        periods.cast(pl.Int64).gather(voucher).alias("period"),
-        pl.col("amount_ore"),
-        _iso("date").alias("trans_date"),
-        pl.col("text").fill_null("").str.slice(0, TEXT_LIMIT),
+    rows = (
+        parsed.transactions.select(
+            pl.lit(ledger_import.pk, pl.Int64).alias("ledger_import_id"),
+            (voucher.cast(pl.Int64) + first_voucher).alias("voucher_id"),
+            pl.int_range(pl.len(), dtype=pl.Int64).alias("position"),
+            pl.col("account").cast(pl.String),
+            pl.col("object").cast(pl.String).fill_null("").alias("object_id"),
+            pl.col("objects").cast(pl.String).fill_null("").str.slice(0, OBJECTS_LIMIT).alias("object_list"),
+            periods.cast(pl.Int64).gather(voucher).alias("period"),
+            pl.col("amount_ore"),
+            _iso("date").alias("trans_date"),
+            pl.col("text").cast(pl.String).fill_null("").str.slice(0, TEXT_LIMIT),
+        )
+        .sort("object_id", "period", "position")
+        .with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + first_row).alias("id"))
+        .select(TRANSACTION_COLUMNS)
     )
+    blocks = (
+        rows.group_by("object_id", "period")
+        .agg(first_id=pl.col("id").first(), last_id=pl.col("id").last())
+        .sort("first_id")
+        .select(
+            pl.lit(ledger_import.pk, pl.Int64).alias("ledger_import_id"), "object_id", "period", "first_id", "last_id"
+        )
+    )
+    _insert(TransactionBlock._meta.db_table, BLOCK_COLUMNS, blocks, lambda f: None)
     _insert(Transaction._meta.db_table, TRANSACTION_COLUMNS, rows, lambda f: progress(0.1 + 0.9 * f))
+
+
+BLOCK_COLUMNS = ("ledger_import_id", "object_id", "period", "first_id", "last_id")
+
+
+def import_id_ranges(import_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """The first and last transaction id of each import that has rows."""
+    ranges = (
+        TransactionBlock.objects.filter(ledger_import_id__in=list(import_ids))
+        .values("ledger_import_id")
+        .annotate(first=Min("first_id"), last=Max("last_id"))
+        .values_list("ledger_import_id", "first", "last")
+    )
+    return {pk: (first, last) for pk, first, last in ranges}
 
 
 def _delete_rows(ledger_import: LedgerImport) -> None:
     quote = connection.ops.quote_name
+    rows = quote(Transaction._meta.db_table)
     with connection.cursor() as cursor:
-        for model in (Transaction, Voucher):
+        for first, last in import_id_ranges([ledger_import.pk]).values():
+            cursor.execute(
+                f"DELETE FROM {rows} WHERE id >= %s AND id <= %s AND ledger_import_id = %s",
+                [first, last, ledger_import.pk],
+            )
+        for model in (TransactionBlock, Voucher):
             cursor.execute(f"DELETE FROM {quote(model._meta.db_table)} WHERE ledger_import_id = %s", [ledger_import.pk])
 
 
@@ -739,15 +809,16 @@ def _stored_sums(years: set[int], exclude: int | None) -> pl.DataFrame:
             with_rows[pk] = dimension
         elif reconciliation.get("period_balances"):
             parts.append(_balance_sums(dimension, reconciliation["period_balances"]))
-    if with_rows:
-        placeholders = ", ".join(["%s"] * len(with_rows))
+    ranges = import_id_ranges(with_rows)
+    if ranges:
+        within = " OR ".join(["(id >= %s AND id <= %s AND ledger_import_id = %s)"] * len(ranges))
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT ledger_import_id, object_id, period, account, SUM(amount_ore) "
                 f"FROM {connection.ops.quote_name(Transaction._meta.db_table)} "
-                f"WHERE ledger_import_id IN ({placeholders}) AND period >= %s AND period <= %s AND object_id <> '' "
+                f"WHERE ({within}) AND period >= %s AND period <= %s AND object_id <> '' "
                 "GROUP BY ledger_import_id, object_id, period, account",
-                [*with_rows, first, last],
+                [*(value for pk, (a, b) in ranges.items() for value in (a, b, pk)), first, last],
             )
             rows = [
                 (with_rows[pk], obj, period, account, int(ore)) for pk, obj, period, account, ore in cursor.fetchall()

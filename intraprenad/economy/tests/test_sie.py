@@ -135,12 +135,12 @@ def test_transactions_have_voucher_index_and_line_numbers():
     assert ledger.transactions.schema == pl.Schema(
         {
             "voucher": pl.Int64,
-            "account": pl.String,
-            "object": pl.String,
-            "objects": pl.String,
+            "account": pl.Categorical(),
+            "object": pl.Categorical(),
+            "objects": pl.Categorical(),
             "amount_ore": pl.Int64,
             "date": pl.Date,
-            "text": pl.String,
+            "text": pl.Categorical(),
             "line": pl.Int64,
         }
     )

@@ -31,7 +31,11 @@ KSUMMA = ksumma_status() if ROWS else {}
 
 
 def by_class(transactions: pl.DataFrame) -> dict[str, int]:
-    sums = transactions.group_by(cls=pl.col("account").str.head(1)).agg(pl.col("amount_ore").sum()).sort("cls")
+    sums = (
+        transactions.group_by(cls=pl.col("account").cast(pl.String).str.head(1))
+        .agg(pl.col("amount_ore").sum())
+        .sort("cls")
+    )
     return dict(sums.iter_rows())
 
 
