@@ -168,8 +168,11 @@ class PrefixCache:
         self.dimension = dimension
         self.decoded = decoded
         self.lock = threading.Lock()  # chunks are read by two threads
-        self.head_table = pl.DataFrame(schema={"head": pl.String, "account": pl.String})
-        self.inside_table = pl.DataFrame(schema={"inside": pl.String, "object": pl.String, "objects": pl.String})
+        # The parsed parts are categorical: the rows take them by a join, 4 bytes a row instead of 16.
+        self.head_table = pl.DataFrame(schema={"head": pl.String, "account": pl.Categorical()})
+        self.inside_table = pl.DataFrame(
+            schema={"inside": pl.String, "object": pl.Categorical(), "objects": pl.Categorical()}
+        )
 
     def table(self, prefixes: pl.Series) -> pl.DataFrame:
         """account, object and objects of each of the distinct `prefixes` (None where invalid).
@@ -307,7 +310,7 @@ def _trans_rest(rest: pl.Series, decoded: Decoded) -> tuple[pl.Series, pl.Series
     """date, text and whether it is plain, of what follows the amount (only rows with something there are parsed)."""
     count = rest.len()
     dates = pl.repeat(None, count, dtype=pl.Date, eager=True).alias("date")
-    texts = pl.repeat("", count, dtype=pl.String, eager=True).alias("text")
+    texts = pl.repeat("", count, dtype=pl.String, eager=True).cast(pl.Categorical).alias("text")
     oks = pl.repeat(True, count, dtype=pl.Boolean, eager=True).alias("rest_ok")
     positions = rest.is_not_null().arg_true()
     if not positions.len():
@@ -339,7 +342,7 @@ def _trans_rest(rest: pl.Series, decoded: Decoded) -> tuple[pl.Series, pl.Series
         .collect()
     )
     dates = dates.scatter(positions, sub.get_column("date"))
-    texts = texts.scatter(positions, compact(decoded.fix(sub.get_column("text").fill_null(""))))
+    texts = texts.scatter(positions, decoded.fix(sub.get_column("text").fill_null("")).cast(pl.Categorical))
     oks = oks.scatter(positions, sub.get_column("ok"))
     return dates, texts, oks
 
@@ -400,11 +403,6 @@ def fast_ver(lines: pl.Series, decoded: Decoded) -> pl.DataFrame:
         bad = present & registered.str.to_date("%Y%m%d", strict=False).is_null()
         frame = frame.with_columns(ok=pl.col("ok") & ~bad)
     return frame.drop("after")
-
-
-def compact(column: pl.Series) -> pl.Series:
-    """A copy of a string column that no longer refers to the buffers it was sliced from."""
-    return column + ""
 
 
 def decoded_expr(expr: pl.Expr, decoded: Decoded) -> pl.Expr:
