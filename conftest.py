@@ -30,6 +30,15 @@ def swedish():
         yield
 
 
+@pytest.fixture(autouse=True)
+def progress_cache(settings, tmp_path_factory):
+    """Each test's import progress in a directory of its own, not in the checkout's var/."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "progress": {**settings.CACHES["progress"], "LOCATION": str(tmp_path_factory.mktemp("progress"))},
+    }
+
+
 def build_municipality() -> SimpleNamespace:
     root = OrgUnit.objects.create(name="Testkommun", kind=K.MUNICIPALITY)
     kf = OrgUnit.objects.create(

@@ -122,6 +122,18 @@ MEDIA_ROOT = Path(os.environ.get("INTRAPRENAD_MEDIA_ROOT", str(BASE_DIR / "media
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# "progress" carries a ledger import's progress from the worker to the pages while the import's own transaction
+# holds SQLite's one write lock (on PostgreSQL the worker writes it to the database through a second connection).
+# Files, so that the web and worker processes of one machine share it.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "progress": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("INTRAPRENAD_PROGRESS_DIR", str(BASE_DIR / "var" / "progress")),
+        "TIMEOUT": 3600,
+    },
+}
+
 # Background jobs (large ledger imports): django-q2 with the database as its queue, so the same
 # deployment works on SQLite and PostgreSQL; scale out with more `manage.py qcluster` processes.
 # INTRAPRENAD_SYNC_JOBS=1 runs jobs inside the request instead (tests, single-process use).

@@ -55,6 +55,7 @@ class LedgerImportSerializer(ReadModelSerializer):
         '("matching/checked" per check), ksumma ("absent", "verified" or "mismatch"), accepted_with_differences.'
     )
     unchanged = serializers.SerializerMethodField(help_text="True when the same file had already been imported.")
+    progress = serializers.SerializerMethodField(help_text="0–100: how far the import has come.")
 
     class Meta:
         model = LedgerImport
@@ -102,6 +103,9 @@ class LedgerImportSerializer(ReadModelSerializer):
 
     def get_unchanged(self, obj: LedgerImport) -> bool:
         return bool(getattr(obj, "unchanged", False))
+
+    def get_progress(self, obj: LedgerImport) -> int:
+        return queries.live_progress(obj)
 
 
 class UploadSerializer(serializers.Serializer):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.cache import caches
 from django.db.models import Prefetch, Q, QuerySet, Sum
 
 from intraprenad.accounts.access import EVERYWHERE, has_perm, unit_ids_for
@@ -95,6 +96,22 @@ def rule_table() -> list[tuple[str, str]]:
 
 def imports() -> QuerySet[LedgerImport]:
     return LedgerImport.objects.select_related("imported_by", "replaces").order_by("-created_at", "-id")
+
+
+def progress_key(import_id: int) -> str:
+    return f"ledger-import-{import_id}"
+
+
+def live_progress(ledger_import: LedgerImport) -> int:
+    """The import's progress (0–100): while it runs, also what the worker could not yet write to the database
+    (on SQLite the import's own transaction holds the only write lock while it writes the rows)."""
+    if ledger_import.status != LedgerImport.Status.RUNNING:
+        return ledger_import.progress
+    try:
+        reported = caches["progress"].get(progress_key(ledger_import.pk))
+    except OSError:
+        reported = None
+    return max(ledger_import.progress, int(reported or 0))
 
 
 def import_units(ledger_import: LedgerImport) -> list[ResultUnit]:

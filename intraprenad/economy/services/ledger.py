@@ -40,6 +40,7 @@ from functools import partial
 
 import polars as pl
 from django.conf import settings
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
@@ -889,8 +890,9 @@ class _Reporter:
 
     Outside a transaction every step is committed at once. Inside the one transaction that writes the rows,
     PostgreSQL gets the step through a second connection (committed at once; it only touches `progress`, which
-    the import's own transaction leaves alone until it finishes); SQLite allows one writer only, so there the bar
-    waits at the last step until the rows are written.
+    the import's own transaction leaves alone until it finishes); SQLite allows one writer only, so there the step
+    goes to the "progress" cache (files shared by the processes of the machine), which the pages read while the
+    import runs (`queries.ledger.live_progress`).
     """
 
     def __init__(self, import_id: int | None, callback: Progress | None = None):
@@ -913,6 +915,11 @@ class _Reporter:
             LedgerImport.objects.filter(pk=self.import_id).update(progress=percent)
         elif connection.vendor == "postgresql" and not self.side_failed:
             self._side_write(percent)
+        elif connection.vendor != "postgresql":
+            try:
+                caches["progress"].set(queries.progress_key(self.import_id), percent)
+            except OSError:  # progress is a courtesy; the import goes on
+                logger.warning("could not record the progress of import %s", self.import_id)
 
     def span(self, start: int, end: int) -> Callable[[float], None]:
         return lambda fraction: self(start + (end - start) * fraction)

@@ -3,7 +3,9 @@ template downloads, and the drill-down from a figure to its transactions and vou
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
 from django.urls import reverse
+from django.utils.timezone import now
 
 from intraprenad.accounts.models import AuditEvent
 from intraprenad.economy.models import AccountLineRule, LedgerImport, LedgerSettings, MonthlyActual, Voucher
@@ -255,3 +257,22 @@ def test_a_voucher_shows_all_its_rows_and_where_it_came_from(client, mapped):
     fees = Voucher.objects.get(series="A", number="1")
     other = login(client, mapped.users.other_unit_head)
     assert other.get(reverse("economy_voucher", kwargs={"pk": fees.pk})).status_code == 404
+
+
+def test_on_sqlite_the_progress_of_the_rows_reaches_the_page_while_the_import_holds_the_write_lock(
+    client, mapped, monkeypatch
+):
+    # the worker's reporter, inside the import's transaction, cannot write the import row on SQLite: the step goes
+    # to the shared progress cache, and the status, the page and the API show it
+    queued = LedgerImport.objects.create(file_name="hb.se", sha256="x", status="running", progress=56, created_at=now())
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+    with transaction.atomic():
+        services._Reporter(queued.pk)(77)
+    queued.refresh_from_db()
+    assert queued.progress == 56  # the database row was left alone
+    client.force_login(mapped.users.economist)
+    status = client.get(reverse("economy_import_status", kwargs={"pk": queued.pk})).json()
+    assert status["progress"] == 77
+    assert 'value="77"' in client.get(reverse("economy_import_detail", kwargs={"pk": queued.pk})).content.decode()
+    LedgerImport.objects.filter(pk=queued.pk).update(status="done", progress=100)
+    assert client.get(reverse("economy_import_status", kwargs={"pk": queued.pk})).json()["progress"] == 100

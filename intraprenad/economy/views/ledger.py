@@ -68,6 +68,8 @@ def ledger_imports(request):
                 )
             return redirect("economy_import_detail", pk=ledger_import.pk)
     page = Paginator(queries.imports(), 25).get_page(request.GET.get("page"))
+    for shown in page.object_list:
+        shown.progress = queries.live_progress(shown)
     return render(
         request,
         "economy/ledger/imports.html",
@@ -83,6 +85,7 @@ def import_detail(request, pk):
         "economy/ledger/import_detail.html",
         {
             "ledger_import": ledger_import,
+            "progress": queries.live_progress(ledger_import),
             "finished": ledger_import.status in FINISHED,
             "units": queries.import_units(ledger_import) if ledger_import.status == LedgerImport.Status.DONE else [],
             "years": (ledger_import.reconciliation or {}).get("years") or [],
@@ -99,7 +102,7 @@ def import_status(request, pk):
             "id": ledger_import.pk,
             "status": ledger_import.status,
             "status_display": str(ledger_import.get_status_display()),
-            "progress": ledger_import.progress,
+            "progress": queries.live_progress(ledger_import),
             "finished": ledger_import.status in FINISHED,
             "message": ledger_import.message,
             "vouchers": ledger_import.voucher_count,
