@@ -125,6 +125,9 @@ def test_a_finished_year_shows_no_forecast_band_and_no_forecast_form(client, mun
     assert response.context["forecast_form"] is None
     assert reverse("economy_forecast", kwargs={"pk": unit.pk}) not in page
     assert f"Året {YEAR} är avslutat" in page
+    # and the headline gives the year's result as final, with no forecast against the budget
+    assert f"Resultat för helåret {YEAR}:" in page and "(slutligt)" in page
+    assert "prognos för helåret" not in page.lower() and "Prognosen mot årets budget" not in page
 
 
 def test_a_finished_year_looked_at_after_an_earlier_month_still_has_no_forecast_band(client, muni):
