@@ -53,9 +53,11 @@ VERB_LABELS = {
     "agreement.decided": _("The board decided the agreement"),
     "agreement.signed": _("Agreement signed"),
     "agreement.renewal_started": _("Renewal of the agreement started"),
+    "agreement.expired": _("The agreement period ended without renewal: the intraprenad ended"),
     "termination.proposed": _("Termination proposed"),
     "termination.decided": _("The board ended the intraprenad"),
     "termination.rejected": _("The board rejected the termination"),
+    "termination.took_effect": _("The termination took effect: the intraprenad ended"),
     # economy: ledger
     "ledger_import.uploaded": _("Ledger uploaded for import"),
     "ledger_import.imported": _("Ledger imported"),
@@ -149,6 +151,8 @@ FIELD_LABELS = {
     "ground": _("Ground"),
     "effective_on": _("Effective from"),
     "ended_on": _("Ended on"),
+    "takes_effect_on": _("Takes effect on"),
+    "agreements_cancelled": _("Agreements cancelled"),
     "application_sections": _("Application sections"),
     "agreement_clauses": _("Agreement clauses"),
     "evaluation_areas": _("Evaluation areas"),
@@ -209,7 +213,7 @@ DIFF_CHANGES = {
 }
 
 # Keys whose value is a plain list, never an [old, new] pair.
-LIST_KEYS = frozenset({"sections", "clauses", "lines", "applications"})
+LIST_KEYS = frozenset({"sections", "clauses", "lines", "applications", "agreements_cancelled"})
 
 EMPTY = "–"
 ARROW = " → "

@@ -335,6 +335,8 @@ def _asa_school(o: NS, u: NS) -> None:
         ),
     )
     _approve(u, fg2, date(2023, 3, 27))
+    # The board decided in March with effect from 1 June: the daily job ends Åsa on that day.
+    life.apply_due_dates(today=date(2023, 6, 1))
 
 
 def _home_care(o: NS, u: NS) -> None:

@@ -133,7 +133,7 @@ def timeline(intraprenad: Intraprenad) -> list[TimelineEntry]:
     for termination in intraprenad.terminations.select_related(
         "case", "decision__meeting", "decision__body", "decision__case"
     ).order_by("id"):
-        entries += _termination_entries(termination)
+        entries += _termination_entries(termination, intraprenad)
     withdrawn = audit_days.get(("intraprenad.withdrawn", str(intraprenad.pk)))
     if intraprenad.status == Intraprenad.Status.WITHDRAWN and withdrawn:
         withdrawn_on, changes = withdrawn
@@ -280,10 +280,31 @@ def _agreement_entries(agreement: Agreement) -> list[TimelineEntry]:
                 document=agreement.document,
             )
         )
+    if agreement.status == Agreement.Status.EXPIRED:
+        entries.append(
+            TimelineEntry(
+                date=rules.expiry_day(agreement.period_end),
+                title=_("The agreement period ended without renewal: the intraprenad ended"),
+                detail=_period(agreement),
+                reference=agreement.case.case_number,
+            )
+        )
     return entries
 
 
-def _termination_entries(termination: Termination) -> list[TimelineEntry]:
+def pending_termination(intraprenad: Intraprenad) -> Termination | None:
+    """The termination the board has decided that takes effect on a later day, while the intraprenad is active."""
+    if intraprenad.status != Intraprenad.Status.ACTIVE:
+        return None
+    return (
+        intraprenad.terminations.filter(status=Termination.Status.DECIDED)
+        .select_related("case")
+        .order_by("effective_on", "id")
+        .first()
+    )
+
+
+def _termination_entries(termination: Termination, intraprenad: Intraprenad) -> list[TimelineEntry]:
     entries = [
         TimelineEntry(
             date=_day(termination.proposed_at),
@@ -295,12 +316,29 @@ def _termination_entries(termination: Termination) -> list[TimelineEntry]:
     ]
     entries += _memo_entries(termination.case)
     if termination.decision_id:
-        title = (
-            _("The board ended the intraprenad")
-            if termination.status == Termination.Status.DECIDED
-            else _("The board rejected the termination")
-        )
+        decided_on = termination.decision.meeting.date
+        if termination.status != Termination.Status.DECIDED:
+            title = _("The board rejected the termination")
+        elif rules.takes_effect_at_once(effective_on=termination.effective_on, decided_on=decided_on):
+            title = _("The board ended the intraprenad")
+        else:
+            title = _("The board decided to end the intraprenad from %(date)s") % {
+                "date": termination.effective_on.isoformat()
+            }
         entries.append(_decision_entry(termination.decision, title))
+        if (
+            termination.status == Termination.Status.DECIDED
+            and not rules.takes_effect_at_once(effective_on=termination.effective_on, decided_on=decided_on)
+            and intraprenad.status == Intraprenad.Status.ENDED
+            and intraprenad.ended_on == termination.effective_on
+        ):
+            entries.append(
+                TimelineEntry(
+                    date=termination.effective_on,
+                    title=_("The termination took effect: the intraprenad ended"),
+                    reference=termination.case.case_number,
+                )
+            )
     return entries
 
 
@@ -405,6 +443,8 @@ def _agreement_steps(agreement: Agreement, offer) -> None:
 
 
 def _active_steps(intraprenad: Intraprenad, offer, today: date) -> None:
+    if pending_termination(intraprenad) is not None:
+        return  # the board has decided to end it: nothing is left to do but wait for the day
     termination = intraprenad.terminations.filter(status=Termination.Status.PROPOSED).select_related("case").first()
     if termination is not None:
         if Memo.objects.filter(case=termination.case).exists():

@@ -391,6 +391,77 @@ def check_termination_proposal(*, ground: str, motivation: str, effective_on: da
     raise_problems(problems)
 
 
+def takes_effect_at_once(*, effective_on: date, decided_on: date) -> bool:
+    """A termination the board approves ends the intraprenad at once if its effective day is the day of the
+    decision (the meeting day) or earlier; otherwise the intraprenad stays active until that day (a notice period)."""
+    return effective_on <= decided_on
+
+
+# Due dates (the daily job) -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgreementFacts:
+    """What the daily job needs to know about the agreement in force (signed)."""
+
+    period_end: date
+    #: Status of the agreement that renews this one, if a renewal has been started.
+    renewal_status: str | None = None
+
+
+@dataclass(frozen=True)
+class DueAction:
+    """What is due for one intraprenad on a day.
+
+    `kind` is TERMINATE (a decided termination takes effect), EXPIRE (the period ended without renewal) or
+    HOLD (the period has ended but a renewal is under way: nothing changes, the job reports it). `ended_on`
+    is the first day the unit is back under ordinary management (None for HOLD).
+    """
+
+    TERMINATE = "terminate"
+    EXPIRE = "expire"
+    HOLD = "hold"
+
+    kind: str
+    ended_on: date | None = None
+    renewal_status: str | None = None
+
+
+def expiry_day(period_end: date) -> date:
+    """The day an agreement expires: the day after its period's last day. It is also the intraprenad's `ended_on`,
+    as a termination's effective day is: the first day the unit runs under ordinary management again."""
+    return period_end + timedelta(days=1)
+
+
+def due_action(
+    *,
+    intraprenad_status: str,
+    agreement: AgreementFacts | None,
+    termination_effective_on: date | None,
+    today: date,
+) -> DueAction | None:
+    """What the daily job must do for an intraprenad on `today`, or None.
+
+    `agreement` is the agreement in force (signed), `termination_effective_on` the day from which a termination
+    the board has decided (but that has not yet taken effect) applies. Only an active intraprenad has anything due.
+    Whichever comes first ends it: the decided termination on its effective day (on a tie the board's decision
+    wins), or the end of the period on the day after its last day. A period that has ended while a renewal is
+    drafted or decided but not yet signed is held and reported rather than expired, unless the board has decided
+    to end the intraprenad (then the renewal can never be signed).
+    """
+    if intraprenad_status != I.ACTIVE:
+        return None
+    expires_on = expiry_day(agreement.period_end) if agreement is not None else None
+    terminates = termination_effective_on is not None and termination_effective_on <= today
+    if terminates and (expires_on is None or termination_effective_on <= expires_on):
+        return DueAction(DueAction.TERMINATE, ended_on=termination_effective_on)
+    if expires_on is None or expires_on > today:
+        return None
+    if termination_effective_on is None and agreement.renewal_status in OPEN_AGREEMENT_STATUSES:
+        return DueAction(DueAction.HOLD, renewal_status=agreement.renewal_status)
+    return DueAction(DueAction.EXPIRE, ended_on=expires_on)
+
+
 # Year-end ------------------------------------------------------------------------------------
 
 

@@ -9,11 +9,14 @@ Case titles and registered documents are register data and always Swedish, whate
 the user interface is in.
 """
 
+import logging
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,6 +48,8 @@ I = Intraprenad.Status  # noqa: E741
 A = Application.Status
 G = Agreement.Status
 T = Termination.Status
+
+logger = logging.getLogger(__name__)
 
 
 class _UnitScope:
@@ -568,6 +573,24 @@ def _check_no_termination_proposed(intraprenad: Intraprenad) -> None:
         raise ValidationError(
             _("A termination of this intraprenad is proposed; the renewal must wait for the board's decision on it.")
         )
+    _check_no_termination_pending(intraprenad)
+
+
+def _pending_termination(intraprenad: Intraprenad) -> Termination | None:
+    """The termination the board has decided that has not yet taken effect: the intraprenad is still active until
+    its effective day (a notice period), when the daily job `apply_due_dates` ends it."""
+    if intraprenad.status != I.ACTIVE:
+        return None
+    return intraprenad.terminations.filter(status=T.DECIDED).order_by("effective_on", "id").first()
+
+
+def _check_no_termination_pending(intraprenad: Intraprenad) -> None:
+    pending = _pending_termination(intraprenad)
+    if pending is not None:
+        raise ValidationError(
+            _("The board has decided that this intraprenad ends on %(date)s; it cannot be renewed or ended again.")
+            % {"date": pending.effective_on.isoformat()}
+        )
 
 
 # Preparation and decisions -------------------------------------------------------------------
@@ -951,6 +974,7 @@ def start_renewal(*, by, agreement: Agreement, today: date) -> Agreement:
         raise ValidationError(_("A renewal of this agreement has already been started."))
     if intraprenad.terminations.filter(status=T.PROPOSED).exists():
         raise ValidationError(_("A termination of this intraprenad is proposed; it cannot be renewed now."))
+    _check_no_termination_pending(intraprenad)
     revision = current_revision(board=intraprenad.board, on=today)
     params = P.values(revision)
     rules.check_renewal_window(
@@ -1021,6 +1045,7 @@ def propose_termination(
     rules.check_termination_proposal(ground=ground, motivation=motivation, effective_on=effective_on, today=today)
     if intraprenad.terminations.filter(status=T.PROPOSED).exists():
         raise ValidationError(_("A termination of this intraprenad is already proposed."))
+    _check_no_termination_pending(intraprenad)
     agreement = intraprenad.agreements.filter(status=G.SIGNED).order_by("-period_start").first()
     if agreement is None:
         raise ValidationError(_("The intraprenad has no agreement in force."))
@@ -1057,7 +1082,13 @@ def propose_termination(
 def decide_termination(
     *, by, termination: Termination, meeting: Meeting, outcome: str, decision_text: str, reasons: str = ""
 ) -> Paragraph:
-    """The board ends the intraprenad (folding the unit back into the administration) or rejects the proposal."""
+    """The board ends the intraprenad (folding the unit back into the administration) or rejects the proposal.
+
+    An approved termination whose effective day is the meeting day or earlier ends the intraprenad at once. One
+    that takes effect later leaves the intraprenad active, with its agreement in force, until that day; the daily
+    job `apply_due_dates` then ends it. Meanwhile no renewal can be started, decided or signed and no other
+    termination proposed.
+    """
     termination = (
         Termination.objects.select_for_update(of=("self",)).select_related("case", "intraprenad").get(pk=termination.pk)
     )
@@ -1087,14 +1118,139 @@ def decide_termination(
     termination.save(update_fields=["status", "decision"])
     changes = {"status": [T.PROPOSED, target], "decision": paragraph.reference, "reasons": reasons}
     if target == T.DECIDED:
-        agreement = Agreement.objects.select_for_update(of=("self",)).get(pk=termination.agreement_id)
-        rules.check_transition(rules.AGREEMENT_TRANSITIONS, agreement.status, G.TERMINATED)
-        agreement.status = G.TERMINATED
-        agreement.save(update_fields=["status"])
-        changes["agreements_cancelled"] = _cancel_open_agreements(intraprenad)
-        intraprenad.ended_on = termination.effective_on
-        _move(intraprenad, I.ENDED)
-        changes["intraprenad"] = [I.ACTIVE, I.ENDED]
-        changes["ended_on"] = termination.effective_on
+        if rules.takes_effect_at_once(effective_on=termination.effective_on, decided_on=meeting.date):
+            changes.update(_end_by_termination(intraprenad, termination))
+        else:
+            changes["takes_effect_on"] = termination.effective_on
     audit.record(actor=by, verb=f"termination.{target}", target=termination, subject=intraprenad, changes=changes)
     return paragraph
+
+
+def _end_by_termination(intraprenad: Intraprenad, termination: Termination) -> dict:
+    """The decided termination takes effect: its agreement is terminated, agreements not yet in force are
+    cancelled and the intraprenad ends on the effective day. Returns the changes to audit."""
+    agreement = Agreement.objects.select_for_update(of=("self",)).get(pk=termination.agreement_id)
+    rules.check_transition(rules.AGREEMENT_TRANSITIONS, agreement.status, G.TERMINATED)
+    agreement.status = G.TERMINATED
+    agreement.save(update_fields=["status"])
+    cancelled = _cancel_open_agreements(intraprenad)
+    intraprenad.ended_on = termination.effective_on
+    _move(intraprenad, I.ENDED)
+    return {
+        "agreements_cancelled": cancelled,
+        "intraprenad": [I.ACTIVE, I.ENDED],
+        "ended_on": termination.effective_on,
+    }
+
+
+# Due dates (the daily job) -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueDateOutcome:
+    """What the daily job did (or, for a hold, found) for one intraprenad."""
+
+    intraprenad: Intraprenad
+    action: rules.DueAction
+    agreement: Agreement | None
+    termination: Termination | None
+
+
+def apply_due_dates(*, today: date) -> list[DueDateOutcome]:
+    """System action, run daily (`manage.py apply_lifecycle_dates`, the django-q2 schedule of migration 0003):
+
+    - a termination the board decided with a later effective day takes effect on that day: the agreement is
+      terminated, agreements not yet in force are cancelled and the intraprenad ends (`ended_on` = effective day);
+      audit `termination.took_effect`;
+    - a signed agreement whose period has ended with no renewal signed expires the day after its last day and the
+      intraprenad ends, the unit returning to ordinary management (`ended_on` = that day, the first day without
+      an agreement, as for a termination's effective day); audit `agreement.expired` with the ground *the agreement
+      period ended without renewal*;
+    - a period that has ended while a renewal is drafted or decided but not yet signed is not expired: the
+      intraprenad is left as it is and the outcome (a HOLD) is logged and returned so that the officer sees it.
+
+    The actor is the system (None). Each intraprenad is handled in its own transaction, and the job is idempotent:
+    an ended intraprenad has nothing due, so running it again the same day (or late) changes nothing more.
+    Returns what it did, holds included, in name order.
+    """
+    due = (
+        Intraprenad.objects.filter(status=I.ACTIVE)
+        .filter(
+            Q(agreements__status=G.SIGNED, agreements__period_end__lt=today)
+            | Q(terminations__status=T.DECIDED, terminations__effective_on__lte=today)
+        )
+        .distinct()
+        .order_by("name", "pk")
+        .values_list("pk", flat=True)
+    )
+    outcomes = []
+    for pk in list(due):
+        outcome = _apply_due_date(pk, today)
+        if outcome is None:
+            continue
+        if outcome.action.kind == rules.DueAction.HOLD:
+            logger.warning(
+                "The agreement period of %s ended on %s but its renewal is %s, not signed; the agreement is left "
+                "in force until the renewal is signed or cancelled.",
+                outcome.intraprenad.name,
+                outcome.agreement.period_end.isoformat(),
+                outcome.action.renewal_status,
+            )
+        outcomes.append(outcome)
+    return outcomes
+
+
+@transaction.atomic
+def _apply_due_date(pk: int, today: date) -> DueDateOutcome | None:
+    intraprenad = Intraprenad.objects.select_for_update(of=("self",)).select_related("unit", "board").get(pk=pk)
+    agreement = (
+        Agreement.objects.select_for_update(of=("self",))
+        .filter(intraprenad=intraprenad, status=G.SIGNED)
+        .order_by("-period_start", "-id")
+        .first()
+    )
+    termination = _pending_termination(intraprenad)
+    renewal = Agreement.objects.filter(renewal_of=agreement).first() if agreement is not None else None
+    action = rules.due_action(
+        intraprenad_status=intraprenad.status,
+        agreement=(
+            rules.AgreementFacts(period_end=agreement.period_end, renewal_status=renewal.status if renewal else None)
+            if agreement is not None
+            else None
+        ),
+        termination_effective_on=termination.effective_on if termination is not None else None,
+        today=today,
+    )
+    if action is None:
+        return None
+    outcome = DueDateOutcome(intraprenad=intraprenad, action=action, agreement=agreement, termination=termination)
+    if action.kind == rules.DueAction.TERMINATE:
+        termination = Termination.objects.select_for_update(of=("self",)).select_related("case").get(pk=termination.pk)
+        changes = _end_by_termination(intraprenad, termination)
+        changes["case"] = termination.case.case_number
+        audit.record(
+            actor=None, verb="termination.took_effect", target=termination, subject=intraprenad, changes=changes
+        )
+    elif action.kind == rules.DueAction.EXPIRE:
+        rules.check_transition(rules.AGREEMENT_TRANSITIONS, agreement.status, G.EXPIRED)
+        agreement.status = G.EXPIRED
+        agreement.save(update_fields=["status"])
+        cancelled = _cancel_open_agreements(intraprenad)
+        intraprenad.ended_on = action.ended_on
+        _move(intraprenad, I.ENDED)
+        audit.record(
+            actor=None,
+            verb="agreement.expired",
+            target=agreement,
+            subject=intraprenad,
+            changes={
+                "status": [G.SIGNED, G.EXPIRED],
+                "ground": Termination.Ground.PERIOD_END,
+                "period_end": agreement.period_end,
+                "intraprenad": [I.ACTIVE, I.ENDED],
+                "ended_on": action.ended_on,
+                "agreements_cancelled": cancelled,
+                "termination": termination.case.case_number if termination is not None else None,
+            },
+        )
+    return outcome

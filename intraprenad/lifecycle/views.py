@@ -188,6 +188,7 @@ def intraprenad_detail(request, pk):
         "memos": memos,
         "can_view_audit": has_perm(user, "audit.view", intraprenad),
         "is_open": intraprenad.status not in rules.CLOSED_INTRAPRENAD_STATUSES,
+        "pending_termination": queries.pending_termination(intraprenad),
     }
     if context["can_view_audit"]:
         context["audit_events"] = audit.history(intraprenad)
@@ -241,9 +242,11 @@ def stage_actions(intraprenad: Intraprenad, user) -> list[dict]:
             add(_("Prepare the case (memo)"), "application_prepare", application.pk, perm="lifecycle.prepare_case")
         if application.status == A.PREPARED:
             add(_("Decide on the application"), "application_decide", application.pk, perm="lifecycle.decide")
-    if status in (S.AGREEMENT, S.ACTIVE):
+    # Once the board has decided to end an active intraprenad from a later day, nothing is left to do but wait.
+    pending = queries.pending_termination(intraprenad) if status == S.ACTIVE else None
+    if status in (S.AGREEMENT, S.ACTIVE) and pending is None:
         actions.extend(_agreement_actions(intraprenad, user, application))
-    if status == S.ACTIVE:
+    if status == S.ACTIVE and pending is None:
         termination = intraprenad.terminations.filter(status=Termination.Status.PROPOSED).first()
         if termination is None:
             add(_("Propose termination"), "termination_propose", intraprenad.pk, perm="lifecycle.propose_termination")

@@ -13,7 +13,7 @@ its relations:
 Stages, in order (each includes everything before it):
     interest, training, training_completed, application, submitted, prepared, granted,
     agreement, decided, active, renewal, renewal_decided, renewed, termination_proposed,
-    termination_memo, ended
+    termination_memo, termination_decided (the board decided, with effect later), ended
 and the side branches rejected, withdrawn.
 
 All dates are fixed (the calendar below) and lie in the past, so tests never depend on the real date
@@ -76,6 +76,7 @@ STAGES = (
     "renewed",
     "termination_proposed",
     "termination_memo",
+    "termination_decided",
     "ended",
 )
 BRANCHES = ("rejected", "withdrawn")
@@ -329,7 +330,7 @@ def intraprenad_at(stage: str, muni, **revision_parameters) -> Intraprenad:
     if not reached("termination_memo"):
         return _fresh(intraprenad)
     write_termination_memo(muni, termination)
-    if not reached("ended"):
+    if not reached("termination_decided"):
         return _fresh(intraprenad)
     services.decide_termination(
         by=u.board_member,
@@ -339,6 +340,10 @@ def intraprenad_at(stage: str, muni, **revision_parameters) -> Intraprenad:
         decision_text="Nämnden beslutar att intraprenaden upphör.",
         reasons="Överenskommelsen har inte följts.",
     )
+    if not reached("ended"):
+        return _fresh(intraprenad)
+    # Decided before its effective day: the daily job ends the intraprenad on that day.
+    services.apply_due_dates(today=DAYS.termination_effective)
     return _fresh(intraprenad)
 
 

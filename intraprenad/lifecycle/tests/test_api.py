@@ -1232,7 +1232,7 @@ def test_a_unit_head_may_not_write_the_termination_memo(muni, api):
     assert not Memo.objects.filter(case=termination.case).exists()
 
 
-def test_the_board_member_ends_the_intraprenad(muni, api):
+def test_the_board_member_decides_to_end_the_intraprenad_from_its_effective_day(muni, api):
     # given
     intraprenad = intraprenad_at("termination_memo", muni)
     meeting = board_meeting(muni, DAYS.termination_meeting)
@@ -1249,11 +1249,12 @@ def test_the_board_member_ends_the_intraprenad(muni, api):
         format="json",
     )
 
-    # then
+    # then the termination is decided; the intraprenad stays active until its effective day
     assert response.status_code == 201
     intraprenad.refresh_from_db()
-    assert intraprenad.status == I.ENDED
-    assert intraprenad.ended_on == DAYS.termination_effective
+    assert termination_of(intraprenad).status == "decided"
+    assert intraprenad.status == I.ACTIVE
+    assert intraprenad.ended_on is None
 
 
 def test_an_officer_may_not_decide_the_termination(muni, api):

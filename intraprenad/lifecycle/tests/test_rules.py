@@ -1,10 +1,12 @@
 """Database-free tests of the lifecycle rules."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from hypothesis import given
+from hypothesis import strategies as st
 
 from intraprenad.lifecycle import rules
 from intraprenad.lifecycle.rules import (
@@ -547,3 +549,100 @@ def test_termination_proposal_needs_ground_motivation_and_a_date_not_past(ground
         problems = error.messages
     # then the expected number of problems is found
     assert len(problems) == count
+
+
+# Due dates (the daily job) -------------------------------------------------------------------
+
+PERIOD_END = date(2024, 12, 31)  # the agreement period's last day
+
+
+@pytest.mark.parametrize(
+    ("effective_on", "decided_on", "at_once"),
+    [
+        (date(2023, 1, 1), date(2022, 10, 14), False),  # a notice period: it waits
+        (date(2023, 1, 1), date(2023, 1, 1), True),  # decided on the day it takes effect
+        (date(2023, 1, 1), date(2023, 1, 10), True),  # decided late: at once
+    ],
+)
+def test_a_termination_takes_effect_at_once_only_from_its_effective_day(effective_on, decided_on, at_once):
+    assert rules.takes_effect_at_once(effective_on=effective_on, decided_on=decided_on) is at_once
+
+
+@pytest.mark.parametrize(
+    ("status", "renewal", "effective_on", "today", "expected"),
+    [
+        # nothing due while the period runs and no termination is decided
+        ("active", None, None, PERIOD_END, None),
+        # the day after the period: it expires, ended from that day
+        ("active", None, None, date(2025, 1, 1), ("expire", date(2025, 1, 1))),
+        ("active", None, None, date(2025, 3, 1), ("expire", date(2025, 1, 1))),
+        # a renewal drafted or decided but not signed: held, reported
+        ("active", "draft", None, date(2025, 1, 1), ("hold", None)),
+        ("active", "decided", None, date(2025, 1, 1), ("hold", None)),
+        # a renewal cancelled: nothing holds it
+        ("active", "cancelled", None, date(2025, 1, 1), ("expire", date(2025, 1, 1))),
+        # a decided termination: waits for its day, then ends it from that day
+        ("active", None, date(2024, 6, 1), date(2024, 5, 31), None),
+        ("active", None, date(2024, 6, 1), date(2024, 6, 1), ("terminate", date(2024, 6, 1))),
+        ("active", None, date(2024, 6, 1), date(2024, 7, 1), ("terminate", date(2024, 6, 1))),
+        # on the day the agreement would expire, the board's decision wins
+        ("active", None, date(2025, 1, 1), date(2025, 1, 1), ("terminate", date(2025, 1, 1))),
+        # a termination effective after the period: the period ends first
+        ("active", None, date(2025, 2, 1), date(2025, 1, 1), ("expire", date(2025, 1, 1))),
+        ("active", None, date(2025, 2, 1), date(2025, 2, 1), ("expire", date(2025, 1, 1))),
+        # a decided termination means a renewal will never be signed: no hold
+        ("active", "decided", date(2025, 2, 1), date(2025, 1, 1), ("expire", date(2025, 1, 1))),
+        # only an active intraprenad has anything due
+        ("ended", None, date(2024, 6, 1), date(2025, 6, 1), None),
+        ("withdrawn", None, None, date(2025, 6, 1), None),
+    ],
+)
+def test_what_is_due_on_a_day(status, renewal, effective_on, today, expected):
+    action = rules.due_action(
+        intraprenad_status=status,
+        agreement=rules.AgreementFacts(period_end=PERIOD_END, renewal_status=renewal),
+        termination_effective_on=effective_on,
+        today=today,
+    )
+    assert (None if action is None else (action.kind, action.ended_on)) == expected
+
+
+def test_without_an_agreement_in_force_only_a_decided_termination_can_be_due():
+    due = rules.due_action(
+        intraprenad_status="active", agreement=None, termination_effective_on=date(2024, 6, 1), today=date(2024, 6, 1)
+    )
+    assert (due.kind, due.ended_on) == ("terminate", date(2024, 6, 1))
+    nothing = rules.due_action(
+        intraprenad_status="active", agreement=None, termination_effective_on=None, today=PERIOD_END
+    )
+    assert nothing is None
+
+
+@given(
+    period_end=st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31)),
+    renewal=st.sampled_from([None, "draft", "decided", "signed", "cancelled"]),
+    effective_offset=st.one_of(st.none(), st.integers(min_value=-800, max_value=800)),
+    today_offset=st.integers(min_value=-800, max_value=800),
+)
+def test_due_actions_never_end_an_intraprenad_in_the_future_or_before_its_time(
+    period_end, renewal, effective_offset, today_offset
+):
+    effective_on = None if effective_offset is None else period_end + timedelta(days=effective_offset)
+    today = period_end + timedelta(days=today_offset)
+    action = rules.due_action(
+        intraprenad_status="active",
+        agreement=rules.AgreementFacts(period_end=period_end, renewal_status=renewal),
+        termination_effective_on=effective_on,
+        today=today,
+    )
+    if action is None:
+        # nothing due: the period still runs and no decided termination has reached its day
+        assert today <= period_end and (effective_on is None or effective_on > today)
+    elif action.kind == rules.DueAction.HOLD:
+        assert today > period_end and renewal in ("draft", "decided") and effective_on is None
+    else:
+        # it ends on the first of the due days, never after today and never after the period
+        candidates = [period_end + timedelta(days=1)] + ([effective_on] if effective_on else [])
+        assert action.ended_on == min(candidates) <= today
+        assert action.ended_on <= period_end + timedelta(days=1)
+        assert action.kind == (rules.DueAction.TERMINATE if action.ended_on == effective_on else rules.DueAction.EXPIRE)

@@ -1259,23 +1259,26 @@ def test_termination_is_proposed_only_by_officers(muni, who):
         _propose(muni, intraprenad, by=getattr(muni.users, who))
 
 
-def _decide_termination(muni, termination, *, outcome="approve", by=None, reasons="Åtgärdsplanen har inte räckt."):
+def _decide_termination(
+    muni, termination, *, outcome="approve", by=None, reasons="Åtgärdsplanen har inte räckt.", on=None
+):
     return services.decide_termination(
         by=by or muni.users.board_member,
         termination=termination,
-        meeting=board_meeting(muni, DAYS.termination_meeting),
+        meeting=board_meeting(muni, on or DAYS.termination_meeting),
         outcome=outcome,
         decision_text="Nämnden beslutar i ärendet.",
         reasons=reasons,
     )
 
 
-def test_board_ends_the_intraprenad_and_folds_the_unit_back(muni):
+@pytest.mark.parametrize("decided_on", [DAYS.termination_effective, DAYS.termination_effective + timedelta(days=9)])
+def test_board_ends_the_intraprenad_at_once_when_the_effective_day_has_come(muni, decided_on):
     # given a proposed termination with the administration's memo
     intraprenad = intraprenad_at("termination_memo", muni)
     termination = intraprenad.terminations.get()
-    # when the board approves it
-    paragraph = _decide_termination(muni, termination)
+    # when the board approves it on or after its effective day
+    paragraph = _decide_termination(muni, termination, on=decided_on)
     # then the intraprenad has ended from the effective date and the agreement is terminated
     intraprenad.refresh_from_db()
     termination.refresh_from_db()
@@ -1286,6 +1289,122 @@ def test_board_ends_the_intraprenad_and_folds_the_unit_back(muni):
     assert termination.agreement.status == Agreement.Status.TERMINATED
     event = assert_audited("termination.decided", intraprenad, muni.users.board_member)
     assert event.changes["ended_on"] == DAYS.termination_effective.isoformat()
+
+
+def test_a_termination_decided_before_its_effective_day_waits_for_that_day(muni):
+    # given a proposed termination with the administration's memo, effective 2023-01-01
+    intraprenad = intraprenad_at("termination_memo", muni)
+    termination = intraprenad.terminations.get()
+    # when the board approves it in October 2022
+    _decide_termination(muni, termination)
+    # then it is decided, but the intraprenad stays active under its agreement until the effective day
+    intraprenad.refresh_from_db()
+    termination.refresh_from_db()
+    assert termination.status == Termination.Status.DECIDED
+    assert intraprenad.status == Intraprenad.Status.ACTIVE
+    assert intraprenad.ended_on is None
+    assert termination.agreement.status == Agreement.Status.SIGNED
+    event = assert_audited("termination.decided", intraprenad, muni.users.board_member)
+    assert event.changes["takes_effect_on"] == DAYS.termination_effective.isoformat()
+    assert "ended_on" not in event.changes
+
+
+def test_the_daily_job_ends_the_intraprenad_on_the_effective_day_of_a_decided_termination(muni):
+    # given a termination the board decided, effective 2023-01-01
+    intraprenad = intraprenad_at("termination_decided", muni)
+    termination = intraprenad.terminations.get()
+    # when the daily job runs the day before, and on the day
+    before = services.apply_due_dates(today=DAYS.termination_effective - timedelta(days=1))
+    on_the_day = services.apply_due_dates(today=DAYS.termination_effective)
+    # then nothing happens the day before; on the day the agreement is terminated and the intraprenad ends
+    assert before == []
+    assert [(o.intraprenad.pk, o.action.kind) for o in on_the_day] == [(intraprenad.pk, "terminate")]
+    intraprenad.refresh_from_db()
+    assert intraprenad.status == Intraprenad.Status.ENDED
+    assert intraprenad.ended_on == DAYS.termination_effective
+    assert termination.agreement.status == Agreement.Status.TERMINATED
+    event = assert_audited("termination.took_effect", intraprenad, None)
+    assert event.target_id == str(termination.pk)
+    assert event.changes["ended_on"] == DAYS.termination_effective.isoformat()
+
+
+def test_the_daily_job_is_idempotent(muni):
+    # given a decided termination that the job has applied
+    intraprenad_at("termination_decided", muni)
+    services.apply_due_dates(today=DAYS.termination_effective)
+    events = AuditEvent.objects.count()
+    # when it runs again the same day and later
+    again = services.apply_due_dates(today=DAYS.termination_effective)
+    later = services.apply_due_dates(today=DAYS.termination_effective + timedelta(days=5))
+    # then nothing more changes
+    assert again == [] and later == []
+    assert AuditEvent.objects.count() == events
+
+
+def test_while_a_decided_termination_is_pending_no_renewal_or_new_termination_is_possible(muni):
+    # given a termination the board decided with effect later
+    intraprenad = intraprenad_at("termination_decided", muni)
+    agreement = intraprenad.agreements.get()
+    # when a new termination is proposed, or a renewal started
+    with pytest.raises(ValidationError) as again:
+        _propose(muni, intraprenad, effective_on=date(2022, 12, 1))
+    with pytest.raises(ValidationError) as renewal:
+        services.start_renewal(by=muni.users.officer, agreement=agreement, today=DAYS.renewal_started)
+    # then both are refused, naming the day it ends
+    message = "Nämnden har beslutat att intraprenaden upphör 2023-01-01; den kan inte förnyas eller upphävas igen."
+    assert messages_of(again) == [message]
+    assert messages_of(renewal) == [message]
+
+
+def _expiring(muni, stage="active"):
+    """An intraprenad whose agreement runs 2022-01-01 – 2024-12-31."""
+    intraprenad = intraprenad_at(stage, muni)
+    return intraprenad, intraprenad.agreements.get(renewal_of__isnull=True)
+
+
+def test_an_agreement_expires_the_day_after_its_period_without_renewal(muni):
+    # given an agreement in force whose period ends 2024-12-31, never renewed
+    intraprenad, agreement = _expiring(muni)
+    # when the daily job runs on the last day and on the day after
+    on_last_day = services.apply_due_dates(today=date(2024, 12, 31))
+    after = services.apply_due_dates(today=date(2025, 1, 1))
+    # then it expires on 2025-01-01 and the unit returns to ordinary management from that day
+    assert on_last_day == []
+    assert [o.action.kind for o in after] == ["expire"]
+    agreement.refresh_from_db()
+    intraprenad.refresh_from_db()
+    assert agreement.status == Agreement.Status.EXPIRED
+    assert intraprenad.status == Intraprenad.Status.ENDED
+    assert intraprenad.ended_on == date(2025, 1, 1)
+    event = assert_audited("agreement.expired", intraprenad, None)
+    assert event.changes["ground"] == Termination.Ground.PERIOD_END
+    assert event.changes["ended_on"] == "2025-01-01"
+
+
+@pytest.mark.parametrize(("stage", "renewal_status"), [("renewal", "draft"), ("renewal_decided", "decided")])
+def test_an_agreement_with_a_renewal_under_way_is_held_and_reported_not_expired(muni, stage, renewal_status, caplog):
+    # given an agreement whose renewal is drafted or decided but not signed
+    intraprenad, agreement = _expiring(muni, stage)
+    events = AuditEvent.objects.count()
+    # when the daily job runs after the period has ended
+    outcomes = services.apply_due_dates(today=date(2025, 1, 2))
+    # then the agreement stays in force, nothing is written, and the job reports it
+    assert [(o.action.kind, o.action.renewal_status) for o in outcomes] == [("hold", renewal_status)]
+    agreement.refresh_from_db()
+    assert agreement.status == Agreement.Status.SIGNED
+    assert Intraprenad.objects.get(pk=intraprenad.pk).status == Intraprenad.Status.ACTIVE
+    assert AuditEvent.objects.count() == events
+    assert "Hemvården Norr" in caplog.text
+
+
+def test_a_renewed_agreement_does_not_expire_at_the_end_of_the_old_period(muni):
+    # given an agreement replaced by a signed renewal for 2025–2027
+    intraprenad = intraprenad_at("renewed", muni)
+    # when the daily job runs after the old period has ended
+    outcomes = services.apply_due_dates(today=date(2025, 1, 1))
+    # then nothing is due: the renewal is in force
+    assert outcomes == []
+    assert Intraprenad.objects.get(pk=intraprenad.pk).status == Intraprenad.Status.ACTIVE
 
 
 def test_board_may_reject_a_termination(muni):
@@ -1426,7 +1545,18 @@ def test_a_renewal_waits_for_a_proposed_termination_and_is_cancelled_when_the_in
         reasons="Överenskommelsen har inte följts.",
     )
 
-    # then the renewal never comes into force and the agreement in force is terminated
+    # then the renewal still cannot be signed while the decided termination waits for its day
+    with pytest.raises(ValidationError, match="upphör 2024-12-01"):
+        services.sign_agreement(
+            by=muni.users.officer,
+            agreement=renewal,
+            signed_on=date(2024, 11, 6),
+            board_signatory="Ordföranden",
+            unit_signatory="Enhetschefen",
+        )
+
+    # and on that day the renewal never comes into force and the agreement in force is terminated
+    services.apply_due_dates(today=date(2024, 12, 1))
     renewal.refresh_from_db()
     intraprenad.refresh_from_db()
     assert renewal.status == Agreement.Status.CANCELLED
