@@ -1127,20 +1127,25 @@ def decide_termination(
 
 
 def _end_by_termination(intraprenad: Intraprenad, termination: Termination) -> dict:
-    """The decided termination takes effect: its agreement is terminated, agreements not yet in force are
-    cancelled and the intraprenad ends on the effective day. Returns the changes to audit."""
+    """The decided termination takes effect on its effective day. Returns the changes to audit."""
     agreement = Agreement.objects.select_for_update(of=("self",)).get(pk=termination.agreement_id)
-    rules.check_transition(rules.AGREEMENT_TRANSITIONS, agreement.status, G.TERMINATED)
-    agreement.status = G.TERMINATED
-    agreement.save(update_fields=["status"])
-    cancelled = _cancel_open_agreements(intraprenad)
-    intraprenad.ended_on = termination.effective_on
-    _move(intraprenad, I.ENDED)
     return {
-        "agreements_cancelled": cancelled,
+        "agreements_cancelled": _end_intraprenad(intraprenad, agreement, G.TERMINATED, termination.effective_on),
         "intraprenad": [I.ACTIVE, I.ENDED],
         "ended_on": termination.effective_on,
     }
+
+
+def _end_intraprenad(intraprenad: Intraprenad, agreement: Agreement, agreement_status: str, ended_on: date) -> list:
+    """The agreement in force ends (terminated or expired), agreements not yet in force are cancelled and the
+    intraprenad ends on `ended_on`. Returns the cancelled agreements, for the audit row."""
+    rules.check_transition(rules.AGREEMENT_TRANSITIONS, agreement.status, agreement_status)
+    agreement.status = agreement_status
+    agreement.save(update_fields=["status"])
+    cancelled = _cancel_open_agreements(intraprenad)
+    intraprenad.ended_on = ended_on
+    _move(intraprenad, I.ENDED)
+    return cancelled
 
 
 # Due dates (the daily job) -------------------------------------------------------------------
@@ -1232,12 +1237,7 @@ def _apply_due_date(pk: int, today: date) -> DueDateOutcome | None:
             actor=None, verb="termination.took_effect", target=termination, subject=intraprenad, changes=changes
         )
     elif action.kind == rules.DueAction.EXPIRE:
-        rules.check_transition(rules.AGREEMENT_TRANSITIONS, agreement.status, G.EXPIRED)
-        agreement.status = G.EXPIRED
-        agreement.save(update_fields=["status"])
-        cancelled = _cancel_open_agreements(intraprenad)
-        intraprenad.ended_on = action.ended_on
-        _move(intraprenad, I.ENDED)
+        cancelled = _end_intraprenad(intraprenad, agreement, G.EXPIRED, action.ended_on)
         audit.record(
             actor=None,
             verb="agreement.expired",

@@ -4,13 +4,11 @@ Run once a day (cron or a django-q2 schedule), e.g. `python manage.py review_act
 escalated once, so running it again, or late, is safe. `--today` reviews as of another day (for catching up).
 """
 
-from datetime import date
-
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from intraprenad.core.commands import day_option
 from intraprenad.economy.services.closing import review_action_plans
 
 
@@ -24,14 +22,11 @@ class Command(BaseCommand):
         parser.add_argument("--today", help="Review as of this day (YYYY-MM-DD); default: today.")
 
     def handle(self, *args, **options):
-        today = timezone.localdate()
-        if options["today"]:
-            try:
-                today = date.fromisoformat(options["today"])
-            except ValueError as error:
-                raise CommandError(_("Give the day as YYYY-MM-DD.")) from error
-            if today > timezone.localdate():
-                raise CommandError(_("The review cannot run as of a day in the future."))
+        today = day_option(
+            options["today"],
+            format_error=_("Give the day as YYYY-MM-DD."),
+            future_error=_("The review cannot run as of a day in the future."),
+        )
         escalated = review_action_plans(today=today)
         for plan in escalated:
             termination = plan.termination.case.case_number if plan.termination else "–"

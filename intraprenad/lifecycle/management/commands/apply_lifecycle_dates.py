@@ -5,13 +5,11 @@ Run once a day (cron or the django-q2 schedule of migration lifecycle 0003), e.g
 late, is safe. `--today` applies the dates as of another day (for catching up).
 """
 
-from datetime import date
-
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from intraprenad.core.commands import day_option
 from intraprenad.lifecycle.rules import DueAction
 from intraprenad.lifecycle.services import apply_due_dates
 
@@ -27,14 +25,11 @@ class Command(BaseCommand):
         parser.add_argument("--today", help="Apply the dates as of this day (YYYY-MM-DD); default: today.")
 
     def handle(self, *args, **options):
-        today = timezone.localdate()
-        if options["today"]:
-            try:
-                today = date.fromisoformat(options["today"])
-            except ValueError as error:
-                raise CommandError(_("Give the day as YYYY-MM-DD.")) from error
-            if today > timezone.localdate():
-                raise CommandError(_("The dates cannot be applied as of a day in the future."))
+        today = day_option(
+            options["today"],
+            format_error=_("Give the day as YYYY-MM-DD."),
+            future_error=_("The dates cannot be applied as of a day in the future."),
+        )
         outcomes = apply_due_dates(today=today)
         ended = 0
         for outcome in outcomes:
