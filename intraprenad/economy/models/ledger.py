@@ -97,8 +97,8 @@ class Transaction(models.Model):
     `TransactionBlock`: the drill-down finds a figure's rows by those ranges of the primary key (ADR 20).
     """
 
-    # No database constraints on these two keys: the importer is their only writer and takes both ids from the
-    # rows it has just written in the same transaction; checking a million keys doubles the import (ADR 19).
+    # No database constraints on these two keys: the importer is their only writer and gives the rows, their
+    # vouchers and their import their ids in one transaction; checking a million keys doubles the import (ADR 19).
     # No index on the import either: an import's rows are one range of ids (ADR 20).
     ledger_import = models.ForeignKey(
         LedgerImport, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
