@@ -348,9 +348,14 @@ class _Parser:
                     if number % 2 == 1
                 }
                 chunks = []
-                for number, bounds in enumerate(self.scan.chunks):
-                    chunks.append(futures[number].result() if number in futures else read(*bounds))
-                    self.report(0.05 + 0.8 * (number + 1) / chunks_total)
+                try:
+                    for number, bounds in enumerate(self.scan.chunks):
+                        chunks.append(futures[number].result() if number in futures else read(*bounds))
+                        self.report(0.05 + 0.8 * (number + 1) / chunks_total)
+                except BaseException:
+                    for future in futures.values():  # a failure (or a cancelled import) stops the worker too
+                        future.cancel()
+                    raise
         voucher_count = 0
         for chunk in chunks:
             for line, text in chunk.records:

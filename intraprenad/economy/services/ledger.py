@@ -554,6 +554,7 @@ TRANSACTION_COLUMNS = (
     "trans_date",
     "text",
 )
+BLOCK_COLUMNS = ("ledger_import_id", "object_id", "period", "first_id", "last_id")
 CHUNK = 100_000  # rows per progress step
 
 
@@ -724,9 +725,6 @@ def _write_rows(ledger_import: LedgerImport, parsed: ParsedFile, progress: Calla
     )
     _insert(TransactionBlock._meta.db_table, BLOCK_COLUMNS, blocks, lambda f: None)
     _insert(Transaction._meta.db_table, TRANSACTION_COLUMNS, rows, lambda f: progress(0.1 + 0.9 * f))
-
-
-BLOCK_COLUMNS = ("ledger_import_id", "object_id", "period", "first_id", "last_id")
 
 
 def import_id_ranges(import_ids: Iterable[int]) -> dict[int, tuple[int, int]]:

@@ -142,3 +142,32 @@ def test_progress_comes_from_the_calling_thread_in_order(monkeypatch):
     assert fractions == sorted(fractions)
     assert len(fractions) > 5
     assert fractions[-1] == 1.0
+
+
+def test_a_failure_while_the_chunks_are_read_stops_the_worker_too(monkeypatch):
+    # given a file read in many chunks, and a caller whose progress callback fails after the first chunk
+    monkeypatch.setattr(sie, "CHUNK_BYTES", 16384)
+    original = sie._Parser.read_chunk
+    read: list[int] = []
+
+    def counting(self, chunk, first_line, **kwargs):
+        read.append(first_line)
+        return original(self, chunk, first_line, **kwargs)
+
+    monkeypatch.setattr(sie._Parser, "read_chunk", counting)
+
+    class Stop(Exception):
+        pass
+
+    def fail(fraction):
+        if fraction > 0.05:
+            raise Stop
+
+    # when it is parsed, the failure comes through and the chunks not yet started are never read
+    with pytest.raises(Stop):
+        parse(TESTDATA / "jsisie__transaktioner_ovnbolag.se", progress=fail)
+    after_failure = len(read)
+    read.clear()
+    parse(TESTDATA / "jsisie__transaktioner_ovnbolag.se")
+    # (without cancelling, the worker would still read every chunk given to it: half of them, plus the first)
+    assert 1 <= after_failure < 1 + len(read) // 2
