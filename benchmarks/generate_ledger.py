@@ -3,8 +3,8 @@
     python benchmarks/generate_ledger.py [--rows 1000000] [--seed 1] [--units 500] [--out FILE]
 
 The file looks like an export from a municipal ledger: CP437 (#FORMAT PC8), the Kommun-Bas chart
-of accounts (revenue 3xxx, purchases and grants 4xxx, personnel 5xxx, other costs 6xxx–7xxx,
-financial items 8xxx, with 1xxx/2xxx counter-entries), dimension 1 "Ansvar" with several hundred
+of accounts by first digit (revenue 3, purchases and grants 4, personnel 5, other costs 6–7,
+financial items 8, with counter-entries on accounts 1 and 2), dimension 1 "Ansvar" with several hundred
 result units (objects like "41020") on every result-account row, dimension 6 "Projekt" on some
 rows, #RAR 0 = one calendar year, vouchers of 2–10 rows that balance to zero spread over twelve
 months, quoted texts with å/ä/ö and an occasional escaped quote, #IB/#UB/#RES consistent with the
