@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from intraprenad.economy.lines import LINE_ORDER, Line
 from intraprenad.economy.rules.budget import FIRST_YEAR, LAST_YEAR, line_label, sign_error
-from intraprenad.economy.table_import import TableError, spreadsheet_rows
+from intraprenad.economy.table_import import TableError, map_header, spreadsheet_rows
 
 COLUMNS = ("enhet", "år", "rad", "månad", "belopp", "engångspost")
 REQUIRED = ("enhet", "år", "rad", "belopp")
@@ -151,20 +151,11 @@ def parse_rows(rows: Iterable[tuple[int, list]]) -> list[ParsedBudget]:
     if not rows:
         raise BudgetTableError([_("The file is empty.")])
     header_row, header = rows[0]
-    columns: dict[str, int] = {}
-    for position, name in enumerate(header):
-        key = HEADER_ALIASES.get(name.casefold())
-        if key is None:
-            continue
-        if key in columns:
-            error(header_row, name, _("the column appears twice."))
-        columns[key] = position
-    missing = [name for name in REQUIRED if name not in columns]
+    columns, twice, missing = map_header(header, HEADER_ALIASES, REQUIRED, COLUMNS)
+    for name in twice:
+        error(header_row, name, _("the column appears twice."))
     if missing:
-        errors.append(
-            _("The first row must name the columns %(columns)s; missing: %(missing)s.")
-            % {"columns": ";".join(COLUMNS), "missing": ", ".join(missing)}
-        )
+        errors.append(missing)
     if errors:
         raise BudgetTableError(errors)
     if len(rows) == 1:

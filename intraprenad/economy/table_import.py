@@ -25,7 +25,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -233,6 +233,31 @@ def parse_date(value) -> date:
     return date.fromisoformat(text)
 
 
+def map_header(
+    header: Sequence[str], aliases: Mapping[str, str], required: Iterable[str], names: Sequence[str]
+) -> tuple[dict[str, int], list[str], str | None]:
+    """Where each known column stands in a template's header row (names matched case-insensitively through
+    `aliases`): the positions, the names given twice, and the message about the required columns that are missing
+    (None if none is). Shared by the ledger and the budget templates."""
+    columns: dict[str, int] = {}
+    twice: list[str] = []
+    for position, name in enumerate(header):
+        key = aliases.get(name.casefold())
+        if key is None:
+            continue
+        if key in columns:
+            twice.append(name)
+        columns[key] = position
+    missing = [name for name in required if name not in columns]
+    if not missing:
+        return columns, twice, None
+    message = _("The first row must name the columns %(columns)s; missing: %(missing)s.") % {
+        "columns": ";".join(names),
+        "missing": ", ".join(missing),
+    }
+    return columns, twice, message
+
+
 def parse_rows(rows: Iterable[tuple[int, list]]) -> Table:
     """The ledger rows of (row number, cells) pairs whose first non-empty row names the columns."""
     errors: list[str] = []
@@ -246,21 +271,11 @@ def parse_rows(rows: Iterable[tuple[int, list]]) -> Table:
     if not raw:
         raise TableError([_("The file is empty.")])
     header_row, header = raw[0]
-    columns: dict[str, int] = {}
-    for position, cell in enumerate(header):
-        name = _text(cell)
-        key = HEADER_ALIASES.get(name.casefold())
-        if key is None:
-            continue
-        if key in columns:
-            error(header_row, name, _("the column appears twice."))
-        columns[key] = position
-    missing = [name for name in REQUIRED if name not in columns]
+    columns, twice, missing = map_header([_text(cell) for cell in header], HEADER_ALIASES, REQUIRED, COLUMNS)
+    for name in twice:
+        error(header_row, name, _("the column appears twice."))
     if missing:
-        errors.append(
-            _("The first row must name the columns %(columns)s; missing: %(missing)s.")
-            % {"columns": ";".join(COLUMNS), "missing": ", ".join(missing)}
-        )
+        errors.append(missing)
     if errors:
         raise TableError(errors)
     if len(raw) == 1:

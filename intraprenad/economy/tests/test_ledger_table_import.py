@@ -178,3 +178,15 @@ def test_the_templates_read_back_as_their_example_rows():
         (r.date, r.account, r.object, r.amount_ore, r.text, r.voucher) for r in from_xlsx
     ]
     assert sum(r.amount_ore for r in from_csv if r.voucher == "L1") == 0
+
+
+def test_map_header_finds_columns_by_alias_in_any_case_and_names_the_twice_given_and_the_missing():
+    aliases = {"konto": "account", "account": "account", "belopp": "amount"}
+    assert t.map_header(["Konto", "x", "BELOPP"], aliases, ["account", "amount"], ["konto", "belopp"]) == (
+        {"account": 0, "amount": 2},
+        [],
+        None,
+    )
+    columns, twice, missing = t.map_header(["konto", "Account"], aliases, ["account", "amount"], ["k", "b"])
+    assert columns == {"account": 1} and twice == ["Account"]
+    assert missing is not None and "amount" in missing and "k;b" in missing
