@@ -181,6 +181,20 @@ def cumulative_svg(
     )
 
 
+def _plot_actual(ax, months, actual, divisor) -> None:
+    """The cumulative actual, drawn the same way in every chart that has it."""
+    ax.plot(
+        months,
+        _scaled(actual, divisor),
+        color=ACTUAL,
+        linestyle="-",
+        linewidth=2.2,
+        marker="o",
+        markersize=4,
+        label=_("Actual, cumulative"),
+    )
+
+
 @lru_cache(maxsize=256)
 def _cumulative(months, budget, actual, title, language) -> str:
     divisor, unit = axis_scale([*budget, *actual])
@@ -189,16 +203,7 @@ def _cumulative(months, budget, actual, title, language) -> str:
         ax.plot(
             months, _scaled(budget, divisor), color=BUDGET, linestyle="--", linewidth=1.8, label=_("Budget, cumulative")
         )
-        ax.plot(
-            months,
-            _scaled(actual, divisor),
-            color=ACTUAL,
-            linestyle="-",
-            linewidth=2.2,
-            marker="o",
-            markersize=4,
-            label=_("Actual, cumulative"),
-        )
+        _plot_actual(ax, months, actual, divisor)
         _month_axis(ax, months)
         _value_axis(ax, divisor, unit)
         _legend(ax)
@@ -244,16 +249,7 @@ def _band(months, actual, low, high, forecast, title, language) -> str:
             )
             ax.plot(band_months, lows, color=FORECAST, linestyle=":", linewidth=1)
             ax.plot(band_months, highs, color=FORECAST, linestyle=":", linewidth=1)
-        ax.plot(
-            months,
-            _scaled(actual, divisor),
-            color=ACTUAL,
-            linestyle="-",
-            linewidth=2.2,
-            marker="o",
-            markersize=4,
-            label=_("Actual, cumulative"),
-        )
+        _plot_actual(ax, months, actual, divisor)
         ax.plot(
             months,
             _scaled(forecast, divisor),
